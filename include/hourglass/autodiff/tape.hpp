@@ -1,0 +1,120 @@
+// Tape and Var: reverse-mode automatic differentiation as a Wengert list.
+//
+// What it is: a flat vector of nodes in the order the forward pass created
+// them. Each node holds its value, its gradient, the indices of its inputs,
+// a few float constants, and a plain function pointer to its backward step.
+// `backward(loss)` seeds dloss/dloss = 1 and walks the list ONCE in reverse;
+// since every node comes after its inputs, a node's gradient is complete by
+// the time the walk reaches it (chain rule, in topological order).
+// Gradients accumulate (+=), so a value used twice receives both shares.
+//
+// What it is not: a graph with shared pointers, a std::function per node,
+// a virtual class per op, or a switch over op kinds. Ops are free functions
+// (ops.hpp) that push a node and name their backward function.
+//
+// Memory: clear() forgets the nodes but keeps their tensors. The next pass
+// with the same shapes reuses every buffer (Tensor::resize keeps capacity),
+// so a steady-state training step allocates nothing.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <initializer_list>
+#include <vector>
+
+#include "hourglass/autodiff/parameter.hpp"
+#include "hourglass/tensor.hpp"
+
+namespace hg {
+
+class Tape;
+struct Node;
+
+// A backward step: add this node's contribution to its inputs' gradients.
+using BackwardFn = void (*)(Tape& tape, Node& self);
+
+struct Node {
+  Tensor value;                       // the forward result
+  Tensor grad_buffer;                 // dloss/dvalue, for non-parameters
+  Tensor saved;                       // per-op scratch (dropout mask, ρ̂, ...)
+  Parameter* param = nullptr;         // set for tape.param nodes
+  std::array<int, 3> in{-1, -1, -1};  // indices of the inputs, -1 = unused
+  std::array<float, 4> k{};           // constants (slope, p, scale, ...)
+  BackwardFn backward = nullptr;      // nullptr for leaves
+  bool needs_grad = false;            // does any parameter lie upstream?
+
+  // A parameter node reads and writes the Parameter itself: no copies, and
+  // backward accumulates straight into Parameter::grad.
+  const Tensor& val() const { return param ? param->value : value; }
+  Tensor& grad() { return param ? param->grad : grad_buffer; }
+  const Tensor& grad() const { return param ? param->grad : grad_buffer; }
+};
+
+// A handle to one node of one tape: a pointer and an index, cheap to copy.
+// Valid until the tape is cleared or destroyed.
+class Var {
+ public:
+  Var() = default;
+  Var(Tape* tape, int index) : tape_(tape), index_(index) {}
+
+  const Tensor& value() const;
+  // dloss/dvalue after tape.backward(loss); an error for values that do not
+  // depend on any parameter (their gradients are never computed).
+  const Tensor& grad() const;
+  const Shape& shape() const { return value().shape(); }
+  float item() const;  // the number of a one-number value
+  Tape& tape() const;
+  int index() const { return index_; }
+  bool valid() const { return tape_ != nullptr; }
+
+ private:
+  Tape* tape_ = nullptr;
+  int index_ = -1;
+};
+
+class Tape {
+ public:
+  Tape() = default;
+  Tape(const Tape&) = delete;  // Vars point at their tape: it must not move
+  Tape& operator=(const Tape&) = delete;
+
+  // A constant leaf: the tensor is copied in; no gradient flows to it.
+  Var input(const Tensor& value);
+  // A trainable leaf: reads p.value, backward accumulates into p.grad.
+  // p must outlive the tape's use of it.
+  Var param(Parameter& p);
+
+  // Gradients of `loss` (exactly one number) with respect to every node
+  // upstream of it; parameter gradients accumulate into Parameter::grad.
+  void backward(Var loss);
+  // Forget all nodes, keep all buffers.
+  void clear() { size_ = 0; }
+  int size() const { return size_; }
+  Var last() { return Var(this, size_ - 1); }  // the node pushed last
+
+  // ---- for writing ops --------------------------------------------------
+  // Append a node with inputs `in` and value shaped `shape` (contents
+  // unspecified: the op writes them). needs_grad is set from the inputs.
+  // The returned reference is valid until the next push.
+  Node& push(const char* op, Shape shape, BackwardFn backward,
+             std::initializer_list<Var> in);
+  Node& node(int index) { return nodes_[static_cast<std::size_t>(index)]; }
+  const Node& node(int index) const {
+    return nodes_[static_cast<std::size_t>(index)];
+  }
+  // The gradient buffer of an input of a node, or nullptr if that input
+  // needs no gradient: the one question every backward asks.
+  float* grad_of(const Node& self, int which);
+
+ private:
+  Node& next_node();
+
+  std::vector<Node> nodes_;  // nodes_[0, size_) are live, the rest spare
+  int size_ = 0;
+};
+
+// The tape shared by all Vars, checked: `op` names the caller in the error.
+Tape& same_tape(const char* op, Var a, Var b);
+Tape& tape_of(const char* op, Var a);
+
+}  // namespace hg

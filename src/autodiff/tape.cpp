@@ -1,0 +1,125 @@
+// Tape and Var: node storage, leaves, and the one reverse loop.
+#include "hourglass/autodiff/tape.hpp"
+
+namespace hg {
+
+// ---- Var --------------------------------------------------------------------
+
+Tape& Var::tape() const {
+  check(tape_ != nullptr, "Var: this Var is empty (default-constructed)");
+  check(index_ >= 0 && index_ < tape_->size(), "Var: refers to node ", index_,
+        " but the tape holds ", tape_->size(),
+        " nodes (was the tape cleared since this Var was made?)");
+  return *tape_;
+}
+
+const Tensor& Var::value() const { return tape().node(index_).val(); }
+
+const Tensor& Var::grad() const {
+  const Node& n = tape().node(index_);
+  check(n.needs_grad, "Var::grad: node ", index_, " ", n.val().shape(),
+        " depends on no parameter, so it has no gradient (expected a "
+        "tape.param or a value computed from one)");
+  return n.grad();
+}
+
+float Var::item() const {
+  const Tensor& v = value();
+  check(v.size() == 1, "Var::item: value has shape ", v.shape(), " (",
+        v.size(), " numbers), expected exactly one number");
+  return v[0];
+}
+
+Tape& same_tape(const char* op, Var a, Var b) {
+  Tape& t = a.tape();
+  check(&t == &b.tape(), op, ": the two Vars belong to different tapes");
+  return t;
+}
+
+Tape& tape_of(const char* /*op*/, Var a) { return a.tape(); }
+
+// ---- Tape -------------------------------------------------------------------
+
+Node& Tape::next_node() {
+  // Reuse a spare node (and its buffers) from an earlier pass if there is
+  // one: this is what makes steady-state steps allocation-free.
+  if (static_cast<std::size_t>(size_) == nodes_.size()) nodes_.emplace_back();
+  Node& n = nodes_[static_cast<std::size_t>(size_++)];
+  n.param = nullptr;
+  n.in = {-1, -1, -1};
+  n.k = {};
+  n.backward = nullptr;
+  n.needs_grad = false;
+  return n;
+}
+
+Node& Tape::push(const char* op, Shape shape, BackwardFn backward,
+                 std::initializer_list<Var> in) {
+  check(in.size() <= 3, op, ": a node takes at most 3 inputs");
+  bool needs = false;
+  int slot = 0;
+  std::array<int, 3> idx{-1, -1, -1};
+  for (const Var& v : in) {
+    check(&v.tape() == this, op, ": an input Var belongs to another tape");
+    idx[static_cast<std::size_t>(slot++)] = v.index();
+    needs = needs || node(v.index()).needs_grad;
+  }
+  Node& n = next_node();  // may move nodes_: take no references before this
+  n.in = idx;
+  n.backward = backward;
+  n.needs_grad = needs;
+  n.value.resize(shape);
+  return n;
+}
+
+Var Tape::input(const Tensor& value) {
+  Node& n = next_node();
+  n.value = value;  // copy-assign reuses the buffer when it is big enough
+  return Var(this, size_ - 1);
+}
+
+Var Tape::param(Parameter& p) {
+  // A Parameter whose grad was never shaped gets a zeroed one, once.
+  if (!(p.grad.shape() == p.value.shape())) {
+    p.grad.resize(p.value.shape());
+    p.grad.zero();
+  }
+  Node& n = next_node();
+  n.param = &p;
+  n.needs_grad = true;
+  return Var(this, size_ - 1);
+}
+
+float* Tape::grad_of(const Node& self, int which) {
+  const int i = self.in[static_cast<std::size_t>(which)];
+  Node& n = node(i);
+  return n.needs_grad ? n.grad().data() : nullptr;
+}
+
+void Tape::backward(Var loss) {
+  check(&loss.tape() == this, "Tape::backward: the loss belongs to another tape");
+  const int last = loss.index();
+  Node& l = node(last);
+  check(l.val().size() == 1, "Tape::backward: the loss has shape ",
+        l.val().shape(), " (", l.val().size(),
+        " numbers), expected exactly one number (reduce it with sum or mean)");
+  if (!l.needs_grad) return;  // nothing trainable upstream: no gradients
+
+  // Fresh zeroed gradients for every intermediate that needs one; parameter
+  // gradients are left alone (they accumulate until an optimizer zeroes them).
+  for (int i = 0; i <= last; ++i) {
+    Node& n = node(i);
+    if (!n.needs_grad || n.param) continue;
+    n.grad_buffer.resize(n.value.shape());
+    n.grad_buffer.zero();
+  }
+  l.grad()[0] += 1.0f;  // dL/dL = 1 (+= also right when the loss is a param)
+
+  // The Wengert list in reverse: each node pushes its gradient to its inputs.
+  for (int i = last; i >= 0; --i) {
+    Node& n = node(i);
+    if (n.needs_grad && n.backward) n.backward(*this, n);
+  }
+}
+
+}  // namespace hg
