@@ -1,0 +1,187 @@
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hourglass/data/checksum.hpp"
+#include "hourglass/data/gzip.hpp"
+#include "hourglass/error.hpp"
+#include "hourglass/rng.hpp"
+#include "helpers.hpp"
+
+namespace {
+
+// Contents of different character: what each exercises in the encoder.
+std::vector<std::uint8_t> random_bytes(std::size_t n, hg::Rng& rng) {
+  std::vector<std::uint8_t> v(n);  // incompressible: gzip emits stored blocks
+  for (auto& b : v) b = static_cast<std::uint8_t>(rng.below(256));
+  return v;
+}
+std::vector<std::uint8_t> text(std::size_t n, hg::Rng& rng) {
+  // Words from a small vocabulary: many short matches, dynamic codes.
+  const char* words[] = {"the ", "autoencoder ", "learns ", "a ", "code ",
+                         "of ", "fashion ", "images, ", "then ", "decodes ",
+                         "it.\n", "Sparse ", "denoising ", "variational "};
+  std::string s;
+  while (s.size() < n) s += words[rng.below(14)];
+  s.resize(n);
+  return test::bytes_of(s);
+}
+std::vector<std::uint8_t> runs(std::size_t n, hg::Rng& rng) {
+  std::vector<std::uint8_t> v;  // long runs: length-258 copies at distance 1
+  while (v.size() < n)
+    v.insert(v.end(), static_cast<std::size_t>(1 + rng.below(5000)),
+             static_cast<std::uint8_t>(rng.below(3)));
+  v.resize(n);
+  return v;
+}
+
+std::string error_of(auto&& f) {
+  try {
+    f();
+  } catch (const hg::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+bool names_offset(const std::string& message) {
+  return message.find("byte offset") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_SUITE("gzip") {
+  TEST_CASE("files made by the system gzip decode to the original") {
+    test::TempDir dir;
+    hg::Rng rng(11);
+    const std::vector<std::pair<std::string, std::vector<std::uint8_t>>>
+        inputs = {{"empty", {}},
+                  {"one", {42}},
+                  {"random", random_bytes(70000, rng)},
+                  {"text", text(200000, rng)},
+                  {"runs", runs(300000, rng)}};
+    for (const auto& [name, data] : inputs)
+      for (const std::string level : {"-1", "-6", "-9"}) {
+        CAPTURE(name);
+        CAPTURE(level);
+        const auto gz = test::write_gz(dir, name + level, data, "-n " + level);
+        CHECK(hg::read_gzip_file(gz) == data);
+      }
+  }
+
+  TEST_CASE("a stored file name (FNAME) is skipped") {
+    test::TempDir dir;
+    hg::Rng rng(12);
+    const auto data = text(5000, rng);
+    const auto gz = test::write_gz(dir, "named.txt", data, "-N");
+    const auto bytes = hg::read_file_bytes(gz);
+    REQUIRE(bytes.size() > 10);
+    CHECK((bytes[3] & 8) != 0);  // gzip -N did store the name
+    CHECK(hg::gunzip(bytes) == data);
+  }
+
+  TEST_CASE("FEXTRA, FCOMMENT and FHCRC fields are read and checked") {
+    test::TempDir dir;
+    hg::Rng rng(13);
+    const auto data = text(3000, rng);
+    const auto plain = hg::read_file_bytes(test::write_gz(dir, "x", data));
+    // Rebuild the header with the optional fields gzip itself never writes.
+    std::vector<std::uint8_t> gz(plain.begin(), plain.begin() + 10);
+    gz[3] = 4 | 16 | 2;  // FEXTRA | FCOMMENT | FHCRC
+    gz.insert(gz.end(), {4, 0, 'A', 'B', 2, 0});  // XLEN=4, one subfield
+    gz.insert(gz.end(), {'h', 'i', 0});           // comment "hi"
+    const std::uint32_t hcrc = hg::crc32(gz) & 0xFFFFu;
+    gz.push_back(static_cast<std::uint8_t>(hcrc));
+    gz.push_back(static_cast<std::uint8_t>(hcrc >> 8));
+    gz.insert(gz.end(), plain.begin() + 10, plain.end());
+    CHECK(hg::gunzip(gz) == data);
+    auto bad = gz;
+    bad[15] ^= 1;  // inside FEXTRA: the header CRC catches it
+    CHECK(error_of([&] { hg::gunzip(bad); }).find("header CRC-16") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("several members decode to their concatenation") {
+    test::TempDir dir;
+    hg::Rng rng(14);
+    const auto a = text(10000, rng), b = runs(20000, rng);
+    auto gz = hg::read_file_bytes(test::write_gz(dir, "a", a));
+    const auto gb = hg::read_file_bytes(test::write_gz(dir, "b", b, "-9n"));
+    gz.insert(gz.end(), gb.begin(), gb.end());
+    auto both = a;
+    both.insert(both.end(), b.begin(), b.end());
+    CHECK(hg::gunzip(gz) == both);
+    gz.push_back(0x1f);  // a third member that is only one byte
+    CHECK(names_offset(error_of([&] { hg::gunzip(gz); })));
+  }
+
+  TEST_CASE("header errors: magic, method, flags") {
+    test::TempDir dir;
+    hg::Rng rng(15);
+    const auto gz = hg::read_file_bytes(test::write_gz(dir, "h", text(500, rng)));
+    auto magic = gz;
+    magic[1] = 0x8c;
+    CHECK(error_of([&] { hg::gunzip(magic, "f.gz"); })
+              .find("f.gz: byte offset 0: bad magic") != std::string::npos);
+    auto method = gz;
+    method[2] = 7;
+    CHECK(error_of([&] { hg::gunzip(method); })
+              .find("byte offset 2: unsupported compression method 7") !=
+          std::string::npos);
+    auto flags = gz;
+    flags[3] = 0x80;
+    CHECK(error_of([&] { hg::gunzip(flags); }).find("reserved flag") !=
+          std::string::npos);
+    CHECK(error_of([&] { hg::read_gzip_file(dir.file("missing.gz")); })
+              .find("cannot open") != std::string::npos);
+  }
+
+  TEST_CASE("trailer errors: CRC-32 and ISIZE") {
+    test::TempDir dir;
+    hg::Rng rng(16);
+    const auto gz = hg::read_file_bytes(test::write_gz(dir, "t", text(800, rng)));
+    const std::size_t n = gz.size();
+    auto crc = gz;
+    crc[n - 8] ^= 0x01;
+    CHECK(error_of([&] { hg::gunzip(crc); })
+              .find("byte offset " + std::to_string(n - 8) +
+                    ": CRC-32 mismatch") != std::string::npos);
+    auto size = gz;
+    size[n - 2] ^= 0x01;
+    CHECK(error_of([&] { hg::gunzip(size); })
+              .find("byte offset " + std::to_string(n - 4) +
+                    ": size mismatch") != std::string::npos);
+  }
+
+  TEST_CASE("truncation at every point is an error naming the offset") {
+    test::TempDir dir;
+    hg::Rng rng(17);
+    for (const auto& data : {text(4000, rng), random_bytes(3000, rng)}) {
+      const auto gz = hg::read_file_bytes(test::write_gz(dir, "cut", data));
+      for (std::size_t cut = 0; cut < gz.size(); ++cut) {
+        CAPTURE(cut);
+        const std::vector<std::uint8_t> part(gz.begin(), gz.begin() + cut);
+        CHECK(names_offset(error_of([&] { hg::gunzip(part); })));
+      }
+    }
+  }
+
+  TEST_CASE("flipping any byte of the data or trailer is detected") {
+    // Bytes 4..9 (time, extra flags, OS) carry no meaning to check; from
+    // byte 10 on, every change must surface as an error.
+    test::TempDir dir;
+    hg::Rng rng(18);
+    for (const auto& data : {text(3000, rng), runs(5000, rng)}) {
+      const auto gz = hg::read_file_bytes(test::write_gz(dir, "flip", data));
+      for (std::size_t at = 0; at < gz.size(); ++at) {
+        if (at >= 4 && at < 10) continue;
+        CAPTURE(at);
+        auto bad = gz;
+        bad[at] ^= 0xFF;
+        CHECK(names_offset(error_of([&] { hg::gunzip(bad); })));
+      }
+    }
+  }
+}
