@@ -120,8 +120,10 @@ std::string encode_safetensors(const NamedTensors& tensors,
           "\" appears twice; expected unique names");
     if (header.size() > 1) header += ", ";
     header += json_quote(name) + ": {\"dtype\": \"F32\", \"shape\": [";
-    for (int i = 0; i < t->rank(); ++i)
-      header += (i ? ", " : "") + std::to_string(t->dim(i));
+    for (int i = 0; i < t->rank(); ++i) {
+      if (i) header += ", ";
+      header += std::to_string(t->dim(i));
+    }
     const std::uint64_t bytes = std::uint64_t(t->size()) * 4;
     header += "], \"data_offsets\": [" + std::to_string(offset) + ", " +
               std::to_string(offset + bytes) + "]}";
@@ -132,7 +134,8 @@ std::string encode_safetensors(const NamedTensors& tensors,
     header += "\"__metadata__\": {";
     bool first = true;
     for (const auto& [key, value] : metadata) {
-      header += (first ? "" : ", ") + json_quote(key) + ": " + json_quote(value);
+      if (!first) header += ", ";
+      header += json_quote(key) + ": " + json_quote(value);
       first = false;
     }
     header += "}";

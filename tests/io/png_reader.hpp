@@ -1,7 +1,8 @@
 // A test-only PNG reader for what png.cpp writes: it walks the chunk list,
 // checks every CRC, joins the IDAT chunks, unwraps the zlib stream (header
 // check, stored DEFLATE blocks with LEN/NLEN, Adler-32) and removes the
-// filter bytes. Anything unexpected throws std::runtime_error, so a test
+// filter bytes, and checks that the data layer's zlib_inflate reads the
+// same bytes. Anything unexpected throws std::runtime_error, so a test
 // that decodes a file checks the writer byte by byte.
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "hourglass/data/checksum.hpp"
+#include "hourglass/data/inflate.hpp"
 
 struct DecodedPng {
   int width = 0, height = 0, channels = 0;
@@ -91,6 +93,8 @@ inline DecodedPng read_png(const std::vector<std::uint8_t>& f) {
   need(png.chunk_types.front() == "IHDR" && png.chunk_types.back() == "IEND",
        "chunk order");
   const std::vector<std::uint8_t> raw = unwrap_zlib_stored(idat, &png.stored_blocks);
+  // A second opinion: the data layer's general inflate must agree.
+  need(hg::zlib_inflate(idat, "IDAT") == raw, "zlib_inflate disagrees");
   const std::size_t stride = std::size_t(png.width) * png.channels + 1;
   need(raw.size() == stride * png.height, "scanline bytes");
   for (int r = 0; r < png.height; ++r) {

@@ -1,0 +1,74 @@
+// Running a lesson: steps, the output directory, and the one place where
+// errors become messages and exit codes.
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "hourglass/io/lesson.hpp"
+#include "hourglass/kernels/thread_pool.hpp"
+
+namespace hg {
+
+Lesson::Lesson(LessonInfo info, LessonOptions options, std::istream& in,
+               std::ostream& out)
+    : info_(std::move(info)), options_(std::move(options)), in_(in), out_(out) {}
+
+std::string Lesson::out_path(const std::string& file) const {
+  return (std::filesystem::path(options_.out_dir) / file).string();
+}
+
+void Lesson::step(int n, std::string_view title) {
+  out_ << "\n== Step " << n << ": " << title << " ==\n" << std::flush;
+  if (!options_.step || input_ended_) return;
+  out_ << "(press Enter to continue)" << std::flush;
+  std::string line;
+  // At the end of input there is no one to press Enter: stop asking.
+  if (!std::getline(in_, line)) {
+    input_ended_ = true;
+    out_ << '\n';
+  }
+}
+
+int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
+               const std::function<void(Lesson&)>& body) {
+  return run_lesson(argc, argv, info, body, std::cin, std::cout, std::cerr);
+}
+
+int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
+               const std::function<void(Lesson&)>& body, std::istream& in,
+               std::ostream& out, std::ostream& err) {
+  LessonOptions options;
+  try {
+    options = parse_lesson_flags(argc, argv, info);
+  } catch (const FlagError& e) {
+    err << "error: " << e.what() << "\n\n" << lesson_usage(info);
+    return 2;
+  } catch (const std::exception& e) {
+    err << "error: " << e.what() << '\n';
+    return 1;
+  }
+  if (options.help) {
+    out << lesson_usage(info);
+    return 0;
+  }
+  try {
+    std::error_code ec;
+    std::filesystem::create_directories(options.out_dir, ec);
+    check(!ec, "cannot create the output directory ", options.out_dir, " (",
+          ec.message(), ")");
+    kernels::set_num_threads(options.threads);
+    Lesson lesson(info, options, in, out);
+    out << info.name << ": " << info.summary << '\n';
+    body(lesson);
+    out << std::flush;
+    return 0;
+  } catch (const std::exception& e) {
+    // hg::Error says what was wrong; anything else (bad_alloc, ...) is
+    // reported the same way rather than escaping main.
+    out << std::flush;
+    err << "error: " << e.what() << '\n';
+    return 1;
+  }
+}
+
+}  // namespace hg
