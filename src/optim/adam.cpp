@@ -1,4 +1,6 @@
-// Adam's update: one branch-free loop per parameter (see adam.hpp for the math).
+// Adam's update: one branch-free loop per parameter (see adam.hpp for the
+// math). It vectorises because the build passes -fno-math-errno (see
+// src/optim/meson.build): without it, sqrt may set errno, a hidden branch.
 #include "hourglass/optim/adam.hpp"
 
 #include <cmath>
