@@ -5,7 +5,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <system_error>
 
 #include "hourglass/error.hpp"
@@ -37,16 +36,6 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
     fail("write ", path, ": cannot rename ", tmp, " to it (", ec.message(),
          ")");
   }
-}
-
-std::string read_file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  check(in.is_open(), "read ", path, ": cannot open (", std::strerror(errno),
-        ")");
-  std::string bytes((std::istreambuf_iterator<char>(in)),
-                    std::istreambuf_iterator<char>());
-  check(!in.bad(), "read ", path, ": read error");
-  return bytes;
 }
 
 }  // namespace hg

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <set>
 
+#include "hourglass/data/gzip.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/io/atomic_file.hpp"
 #include "hourglass/io/json.hpp"
@@ -21,7 +22,7 @@ namespace {
 void put_u64_le(std::string& out, std::uint64_t v) {
   for (int i = 0; i < 8; ++i) out += char((v >> (8 * i)) & 0xFF);
 }
-std::uint64_t get_u64_le(const std::string& s) {
+std::uint64_t get_u64_le(std::string_view s) {
   std::uint64_t v = 0;
   for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(s[i]);
   return v;
@@ -154,7 +155,7 @@ std::string encode_safetensors(const NamedTensors& tensors,
   return out;
 }
 
-Checkpoint decode_safetensors(const std::string& bytes,
+Checkpoint decode_safetensors(std::string_view bytes,
                               const std::string& where) {
   check(bytes.size() >= 8, where, ": ", bytes.size(),
         " bytes is too short for a safetensors file (expected at least 8: "
@@ -164,7 +165,7 @@ Checkpoint decode_safetensors(const std::string& bytes,
         " is implausibly large (corrupt file?)");
   check(n <= bytes.size() - 8, where, ": header length ", n, " but only ",
         bytes.size() - 8, " bytes follow (truncated file?)");
-  const Json header = parse_json(std::string_view(bytes).substr(8, n), where);
+  const Json header = parse_json(bytes.substr(8, n), where);
   check(header.kind == Json::Kind::Object, where,
         ": header is ", kind_name(header.kind), ", expected an object");
 
@@ -223,7 +224,11 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors,
 }
 
 Checkpoint read_safetensors(const std::string& path) {
-  return decode_safetensors(read_file_bytes(path), path);
+  const std::vector<std::uint8_t> bytes = read_file_bytes(path);
+  return decode_safetensors(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()),
+                       bytes.size()),
+      path);
 }
 
 std::map<std::string, Tensor> load_safetensors(const std::string& path) {

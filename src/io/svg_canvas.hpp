@@ -30,7 +30,7 @@ struct LegendEntry {
 class Canvas {
  public:
   static constexpr double kWidth = 760, kHeight = 460;
-  static constexpr double kLeft = 80, kRight = 170, kTop = 44, kBottom = 60;
+  static constexpr double kLeft = 80, kRight = 170, kTop = 44, kBottom = 84;
 
   Canvas(Axis x, Axis y) : x_(std::move(x)), y_(std::move(y)) {}
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "hourglass/io/atomic_file.hpp"
+#include "hourglass/data/gzip.hpp"
 #include "hourglass/io/png.hpp"
 #include "png_reader.hpp"
 #include "temp_dir.hpp"
@@ -14,12 +14,6 @@
 using hg::Shape;
 using hg::Tensor;
 
-namespace {
-std::vector<std::uint8_t> file_bytes(const std::string& path) {
-  const std::string s = hg::read_file_bytes(path);
-  return {s.begin(), s.end()};
-}
-}  // namespace
 
 TEST_SUITE("png") {
   TEST_CASE("a 2x3 gray image decodes to the bytes we meant") {
@@ -81,7 +75,7 @@ TEST_SUITE("png") {
     const std::string path = dir.file("img.png");
     hg::write_png(path, Tensor(Shape{4, 5}, 1.0f));
     CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
-    const DecodedPng png = read_png(file_bytes(path));
+    const DecodedPng png = read_png(hg::read_file_bytes(path));
     CHECK(png.width == 5);
     CHECK(png.height == 4);
     CHECK(png.at(3, 4) == 255);

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <string>
 
-#include "hourglass/io/atomic_file.hpp"
+#include "hourglass/data/gzip.hpp"
 #include "hourglass/io/safetensors.hpp"
 #include "hourglass/rng.hpp"
 #include "temp_dir.hpp"
@@ -131,7 +131,7 @@ TEST_SUITE("safetensors") {
     const std::string path = dir.file("ck.safetensors");
     Tensor old(Shape{2}, {1, 2}), fresh(Shape{2}, {3, 4});
     hg::save_safetensors(path, {{"w", &old}});
-    const std::string before = hg::read_file_bytes(path);
+    const std::vector<std::uint8_t> before = hg::read_file_bytes(path);
     // The temporary cannot be created: a directory sits where it would go.
     std::filesystem::create_directory(path + ".tmp");
     CHECK_THROWS_AS(hg::save_safetensors(path, {{"w", &fresh}}), hg::Error);

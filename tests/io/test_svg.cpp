@@ -7,7 +7,7 @@
 #include <string>
 
 #include "hourglass/error.hpp"
-#include "hourglass/io/atomic_file.hpp"
+#include "hourglass/data/gzip.hpp"
 #include "hourglass/io/svg_plot.hpp"
 #include "temp_dir.hpp"
 #include "xml_check.hpp"
@@ -148,7 +148,8 @@ TEST_SUITE("svg") {
     TempDir dir;
     const std::string path = dir.file("loss.svg");
     hg::save_svg(path, hg::LinePlot{"t", "x", "y", {{"s", {0, 1}, {1, 2}}}});
-    CHECK(xml_problem(hg::read_file_bytes(path)) == "");
+    const std::vector<std::uint8_t> bytes = hg::read_file_bytes(path);
+    CHECK(xml_problem(std::string(bytes.begin(), bytes.end())) == "");
     CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
   }
 }

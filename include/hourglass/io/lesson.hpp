@@ -32,6 +32,7 @@
 #include <variant>
 #include <vector>
 
+#include "hourglass/data/dataset.hpp"
 #include "hourglass/error.hpp"
 
 namespace hg {
@@ -81,8 +82,7 @@ struct LessonOptions {
 };
 
 // Where Fashion-MNIST is found by default (Debian's dataset-fashion-mnist).
-inline constexpr const char* kDefaultDataDir =
-    "/usr/share/datasets/fashion-mnist";
+inline constexpr const char* kDefaultDataDir = kFashionMnistDir;
 
 // A bad command line: run_lesson prints it with the usage, exit code 2.
 class FlagError : public Error {

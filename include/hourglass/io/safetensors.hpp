@@ -15,6 +15,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,7 +36,7 @@ struct Checkpoint {
 std::string encode_safetensors(const NamedTensors& tensors,
                                const Metadata& metadata = {});
 // Parses and checks bytes read from `where` (named in every error).
-Checkpoint decode_safetensors(const std::string& bytes,
+Checkpoint decode_safetensors(std::string_view bytes,
                               const std::string& where);
 
 // Writes through `<path>.tmp` + rename: an old checkpoint survives a failure.
