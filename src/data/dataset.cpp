@@ -56,7 +56,7 @@ Dataset subset(const Dataset& data, std::span<const int> indices) {
   out.height = data.height;
   out.width = data.width;
   out.class_names = data.class_names;
-  out.images = Tensor(Shape{static_cast<int>(indices.size()), p});
+  out.images.resize(Shape{static_cast<int>(indices.size()), p});  // all rows copied below
   out.labels.resize(indices.size());
   for (std::size_t k = 0; k < indices.size(); ++k) {
     const int i = indices[k];

@@ -93,7 +93,7 @@ struct Figure {
         float d = 1e9f;
         for (int i = 0; i < ndots; ++i)
           d = std::min(d, std::hypot(p.x - dots[i].x, p.y - dots[i].y));
-        return d - half_t * 1.3f;
+        return d - std::max(1.4f, half_t * 1.4f);
       }
       case 8: {  // X: two diagonals
         const float s = size * 0.75f;

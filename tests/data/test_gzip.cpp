@@ -113,6 +113,9 @@ TEST_SUITE("gzip") {
     auto both = a;
     both.insert(both.end(), b.begin(), b.end());
     CHECK(hg::gunzip(gz) == both);
+    auto padded = gz;  // zeros after the last member are padding, as gzip -d
+    padded.insert(padded.end(), 5, 0);
+    CHECK(hg::gunzip(padded) == both);
     gz.push_back(0x1f);  // a third member that is only one byte
     CHECK(names_offset(error_of([&] { hg::gunzip(gz); })));
   }

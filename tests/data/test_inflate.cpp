@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "hourglass/data/checksum.hpp"
 #include "hourglass/data/inflate.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/rng.hpp"
@@ -164,6 +165,29 @@ TEST_SUITE("inflate") {
       CHECK(error_of([&] { hg::zlib_inflate(part); }).find("byte offset") !=
             std::string::npos);
     }
+  }
+
+  TEST_CASE("zlib with stored blocks, as a simple writer makes them") {
+    // Header 78 01, two stored blocks ("hel", then final "lo"), Adler-32.
+    std::vector<std::uint8_t> z = {0x78, 0x01, 0x00, 0x03, 0x00, 0xFC, 0xFF,
+                                   'h',  'e',  'l',  0x01, 0x02, 0x00, 0xFD,
+                                   0xFF, 'l',  'o'};
+    const std::uint32_t a = hg::adler32(test::bytes_of("hello"));
+    for (int s = 24; s >= 0; s -= 8) z.push_back(std::uint8_t(a >> s));
+    CHECK(hg::zlib_inflate(z) == test::bytes_of("hello"));
+    z.push_back(0);
+    CHECK(error_of([&] { hg::zlib_inflate(z); })
+              .find("byte offset 21: 1 bytes after the zlib stream") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("bytes after a raw stream are an error") {
+    const std::vector<std::uint8_t> s = {0x01, 0x01, 0x00, 0xFE, 0xFF, 'x', 'y'};
+    CHECK(error_of([&] { hg::inflate(s); })
+              .find("byte offset 6: 1 bytes after the end") != std::string::npos);
+    std::vector<std::uint8_t> out;
+    CHECK(hg::inflate_into(s, out) == 6);  // the stream's own length
+    CHECK(out == test::bytes_of("x"));
   }
 
   TEST_CASE("random bytes never crash or hang the decoder") {
