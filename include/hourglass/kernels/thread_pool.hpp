@@ -1,0 +1,44 @@
+// The thread pool: a few persistent std::threads that split a loop.
+//
+//   hg::kernels::set_num_threads(4);          // once, e.g. from --threads
+//   hg::kernels::parallel_for(0, rows, [&](int lo, int hi) {
+//     for (int i = lo; i < hi; ++i) ...;      // rows [lo, hi) of the work
+//   });
+//
+// parallel_for cuts [begin, end) into at most num_threads() contiguous
+// chunks of nearly equal size; the calling thread runs the first chunk and
+// the workers the others, and the call returns when all are done. If a
+// chunk throws, the first exception is rethrown in the caller after every
+// chunk has finished. A parallel_for called from inside a chunk runs
+// serially on that thread (no nested parallelism, no deadlock).
+//
+// The workers are created by set_num_threads and sleep on a condition
+// variable between calls; a call allocates nothing: the pool keeps a
+// pointer to the caller's function object, not a copy of it.
+// What it is not: a task scheduler, a work-stealing queue, or a futures
+// library. One parallel loop runs at a time; concurrent callers take turns.
+#pragma once
+
+namespace hg::kernels {
+
+// The number of threads parallel_for uses, the caller included. Default 1.
+// Throws hg::Error unless 1 <= n <= 1024, or when called inside a chunk.
+void set_num_threads(int n);
+int num_threads();
+
+namespace detail {
+using ChunkFn = void (*)(const void* ctx, int lo, int hi);
+void run_parallel(int begin, int end, ChunkFn fn, const void* ctx);
+}  // namespace detail
+
+// fn(lo, hi) is called on disjoint chunks that cover [begin, end) exactly;
+// nothing is called when end <= begin.
+template <class Fn>
+void parallel_for(int begin, int end, const Fn& fn) {
+  detail::run_parallel(
+      begin, end,
+      [](const void* ctx, int lo, int hi) { (*static_cast<const Fn*>(ctx))(lo, hi); },
+      &fn);
+}
+
+}  // namespace hg::kernels
