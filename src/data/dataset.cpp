@@ -26,7 +26,8 @@ Dataset load_fashion_mnist(const std::string& dir, Split split) {
     check(std::filesystem::is_regular_file(path),
           "load_fashion_mnist: missing file '", path,
           "'. Install the data with `sudo apt-get install "
-          "dataset-fashion-mnist` (it goes to ", kFashionMnistDir,
+          "dataset-fashion-mnist` (it goes to ",
+          kFashionMnistDir,
           "), or pass --data DIR pointing to a folder with the four "
           "*-ubyte.gz files, or run with --synthetic to use generated "
           "images instead.");
@@ -49,14 +50,14 @@ Dataset load_fashion_mnist(const std::string& dir, Split split) {
 Dataset subset(const Dataset& data, std::span<const int> indices) {
   const int n = data.size(), p = data.pixels();
   check(data.images.rows() == n && data.images.cols() == p,
-        "subset: images are ", data.images.shape(), " for ", n,
-        " labels of ", data.height, "x", data.width,
-        " (expected (", n, ", ", p, "))");
+        "subset: images are ", data.images.shape(), " for ", n, " labels of ",
+        data.height, "x", data.width, " (expected (", n, ", ", p, "))");
   Dataset out;
   out.height = data.height;
   out.width = data.width;
   out.class_names = data.class_names;
-  out.images.resize(Shape{static_cast<int>(indices.size()), p});  // all rows copied below
+  out.images.resize(
+      Shape{static_cast<int>(indices.size()), p});  // all rows copied below
   out.labels.resize(indices.size());
   for (std::size_t k = 0; k < indices.size(); ++k) {
     const int i = indices[k];
@@ -78,8 +79,8 @@ Dataset take(const Dataset& data, int n) {
 }
 
 Dataset split_off(Dataset& data, int n, Rng& rng) {
-  check(n >= 0 && n <= data.size(), "split_off: n = ", n, " of ",
-        data.size(), " samples (expected 0..", data.size(), ")");
+  check(n >= 0 && n <= data.size(), "split_off: n = ", n, " of ", data.size(),
+        " samples (expected 0..", data.size(), ")");
   std::vector<int> order(static_cast<std::size_t>(data.size()));
   std::iota(order.begin(), order.end(), 0);
   rng.shuffle(order);

@@ -34,8 +34,8 @@ std::size_t gunzip_member(std::span<const std::uint8_t> in, std::size_t at,
           in.size() - at);
   };
   need(kHeaderSize, "header");
-  check(in[at] == 0x1f && in[at + 1] == 0x8b, what, name, ": byte offset ",
-        at, ": bad magic ", int(in[at]), " ", int(in[at + 1]),
+  check(in[at] == 0x1f && in[at + 1] == 0x8b, what, name, ": byte offset ", at,
+        ": bad magic ", int(in[at]), " ", int(in[at + 1]),
         " (expected 31 139, i.e. 1f 8b: not a gzip file?)");
   check(in[at + 2] == 8, what, name, ": byte offset ", at + 2,
         ": unsupported compression method ", int(in[at + 2]),
@@ -67,8 +67,7 @@ std::size_t gunzip_member(std::span<const std::uint8_t> in, std::size_t at,
     // The low 16 bits of the CRC-32 of the header bytes before it.
     need(2, "header CRC");
     const std::uint32_t stored = in[at] | std::uint32_t(in[at + 1]) << 8;
-    const std::uint32_t actual =
-        crc32(in.subspan(start, at - start)) & 0xFFFFu;
+    const std::uint32_t actual = crc32(in.subspan(start, at - start)) & 0xFFFFu;
     check(stored == actual, what, name, ": byte offset ", at,
           ": header CRC-16 mismatch: stored ", stored, ", header gives ",
           actual);

@@ -34,8 +34,8 @@ std::array<std::uint32_t, Rank> read_header(std::span<const std::uint8_t> b,
   check(b.size() >= 4, what, ": ", name, ": byte offset ", b.size(),
         ": truncated header: ", b.size(), " bytes (expected ", header, ")");
   const std::uint32_t found = be32(b, 0);
-  check(found == magic, what, ": ", name, ": byte offset 0: magic 0x",
-        std::hex, found, " (expected 0x", magic, std::dec,
+  check(found == magic, what, ": ", name, ": byte offset 0: magic 0x", std::hex,
+        found, " (expected 0x", magic, std::dec,
         "; is this the right kind of IDX file?)");
   check(b.size() >= header, what, ": ", name, ": byte offset ", b.size(),
         ": truncated header: ", b.size(), " bytes (expected ", header, ")");
@@ -50,10 +50,10 @@ void check_data_size(std::span<const std::uint8_t> b, std::size_t header,
                      const char* what) {
   const std::uint64_t have = b.size() - header;
   check(have >= count, what, ": ", name, ": byte offset ", b.size(),
-        ": truncated data: ", have, " bytes after the header (expected ",
-        count, ")");
-  check(have == count, what, ": ", name, ": byte offset ", header + count,
-        ": ", have - count, " bytes after the data (expected none)");
+        ": truncated data: ", have, " bytes after the header (expected ", count,
+        ")");
+  check(have == count, what, ": ", name, ": byte offset ", header + count, ": ",
+        have - count, " bytes after the data (expected none)");
 }
 
 }  // namespace
@@ -62,9 +62,10 @@ IdxImages parse_idx_images(std::span<const std::uint8_t> b,
                            const std::string& name) {
   const char* what = "load_idx_images";
   const auto [n, rows, cols] = read_header<3>(b, name, what, 0x00000803);
-  check(n <= 0x7FFFFFFF && rows > 0 && cols > 0 && rows * std::uint64_t(cols) <= 1u << 20,
-        what, ": ", name, ": byte offset 4: sizes (", n, ", ", rows, ", ",
-        cols, ") (expected N < 2^31 and images of at most 2^20 pixels)");
+  check(n <= 0x7FFFFFFF && rows > 0 && cols > 0 &&
+            rows * std::uint64_t(cols) <= 1u << 20,
+        what, ": ", name, ": byte offset 4: sizes (", n, ", ", rows, ", ", cols,
+        ") (expected N < 2^31 and images of at most 2^20 pixels)");
   const std::uint64_t pixels = std::uint64_t(rows) * cols;
   check_data_size(b, 16, n * pixels, name, what);
 

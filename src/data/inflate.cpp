@@ -35,8 +35,9 @@ constexpr std::array<std::uint8_t, 29> kLengthExtra = {
 // Distance symbols 0..29 likewise: 1..4 exactly, then each pair of symbols
 // doubles the range, up to 24577 + 13 extra bits = 32768, the window size.
 constexpr std::array<std::uint16_t, 30> kDistBase = {
-    1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,   97,   129,
-    193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+    1,    2,    3,    4,    5,    7,    9,    13,    17,    25,
+    33,   49,   65,   97,   129,  193,  257,  385,   513,   769,
+    1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
 constexpr std::array<std::uint8_t, 30> kDistExtra = {
     0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
     6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
@@ -71,7 +72,8 @@ void stored_block(BitReader& in, Output& out) {
                " disagree (expected NLEN = ~LEN)");
   const auto bytes = in.take_bytes(len);
   out.make_room(len);
-  std::copy(bytes.begin(), bytes.end(), out.bytes.begin() + std::ptrdiff_t(out.n));
+  std::copy(bytes.begin(), bytes.end(),
+            out.bytes.begin() + std::ptrdiff_t(out.n));
   out.n += len;
 }
 
@@ -110,7 +112,8 @@ void huffman_block(BitReader& in, Output& out, const HuffmanCode& lit_len,
       // Eight bytes at a time: each chunk reads only bytes written before
       // it (they are >= 8 back), and may write up to 7 bytes past `length`
       // into the room reserved above; those are overwritten later.
-      for (std::size_t i = 0; i < length; i += 8) std::memcpy(to + i, from + i, 8);
+      for (std::size_t i = 0; i < length; i += 8)
+        std::memcpy(to + i, from + i, 8);
     } else {
       // Byte by byte when the copy overlaps its own output: that is how
       // DEFLATE encodes runs ("abcabcabc..." is "abc" + <6, distance 3>).

@@ -13,15 +13,15 @@ constexpr int kSyntheticTrain = 6000, kSyntheticValidation = 1000,
 
 }  // namespace
 
-LessonData load_lesson_data(const std::string& dir, bool synthetic,
-                            bool quick, Rng& rng) {
+LessonData load_lesson_data(const std::string& dir, bool synthetic, bool quick,
+                            Rng& rng) {
   LessonData d;
   d.synthetic = synthetic;
   if (synthetic) {
     // Generate only what is used: quick runs make a few hundred images.
     d.train = synthetic_shapes(quick ? kQuickTrain : kSyntheticTrain, rng);
-    d.validation = synthetic_shapes(
-        quick ? kQuickValidation : kSyntheticValidation, rng);
+    d.validation =
+        synthetic_shapes(quick ? kQuickValidation : kSyntheticValidation, rng);
     d.test = synthetic_shapes(quick ? kQuickTest : kSyntheticTest, rng);
     return d;
   }

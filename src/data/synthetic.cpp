@@ -56,22 +56,25 @@ float convex_sdf(Point p, const std::array<Point, N>& v) {
 // One random shape of class `label`, as a signed distance function.
 struct Figure {
   int label = 0;
-  Point c{};                 // centre
-  float size = 0;            // half extent, in pixels
-  float half_t = 0;          // half stroke thickness
-  float angle = 0;           // for the diagonal
+  Point c{};         // centre
+  float size = 0;    // half extent, in pixels
+  float half_t = 0;  // half stroke thickness
+  float angle = 0;   // for the diagonal
   std::array<Point, 6> dots{};
   int ndots = 0;
 
   float sdf(Point p) const {
     switch (label) {
       case 0:  // horizontal bar
-        return segment_distance(p, {c.x - size, c.y}, {c.x + size, c.y}) - half_t;
+        return segment_distance(p, {c.x - size, c.y}, {c.x + size, c.y}) -
+               half_t;
       case 1:  // vertical bar
-        return segment_distance(p, {c.x, c.y - size}, {c.x, c.y + size}) - half_t;
+        return segment_distance(p, {c.x, c.y - size}, {c.x, c.y + size}) -
+               half_t;
       case 2: {  // diagonal line at `angle`
         const Point d{size * std::cos(angle), size * std::sin(angle)};
-        return segment_distance(p, {c.x - d.x, c.y - d.y}, {c.x + d.x, c.y + d.y}) -
+        return segment_distance(p, {c.x - d.x, c.y - d.y},
+                                {c.x + d.x, c.y + d.y}) -
                half_t;
       }
       case 3:  // ring: distance to a circle
@@ -97,8 +100,10 @@ struct Figure {
       }
       case 8: {  // X: two diagonals
         const float s = size * 0.75f;
-        return std::min(segment_distance(p, {c.x - s, c.y - s}, {c.x + s, c.y + s}),
-                        segment_distance(p, {c.x - s, c.y + s}, {c.x + s, c.y - s})) -
+        return std::min(
+                   segment_distance(p, {c.x - s, c.y - s}, {c.x + s, c.y + s}),
+                   segment_distance(p, {c.x - s, c.y + s},
+                                    {c.x + s, c.y - s})) -
                half_t;
       }
       default:  // 9, frame: the outline of a square
@@ -128,8 +133,8 @@ Figure random_shape(int label, Rng& rng) {
 
 const std::vector<std::string>& synthetic_shape_classes() {
   static const std::vector<std::string> names = {
-      "horizontal bar", "vertical bar", "diagonal", "ring",  "filled square",
-      "cross",          "triangle",     "dots",     "X",     "frame"};
+      "horizontal bar", "vertical bar", "diagonal", "ring", "filled square",
+      "cross",          "triangle",     "dots",     "X",    "frame"};
   return names;
 }
 

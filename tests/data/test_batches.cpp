@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "hourglass/data/batches.hpp"
@@ -26,7 +26,8 @@ hg::Dataset numbered(int n) {
 
 // The sample rows of one epoch, in the order the batches gave them,
 // checking along the way that images, labels and indices agree.
-std::vector<int> epoch(hg::Batches& batches, std::vector<int>* sizes = nullptr) {
+std::vector<int> epoch(hg::Batches& batches,
+                       std::vector<int>* sizes = nullptr) {
   std::vector<int> rows;
   int expect_index = 0;
   for (const hg::Batch& b : batches) {

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "helpers.hpp"
 #include "hourglass/data/dataset.hpp"
 #include "hourglass/data/lesson_data.hpp"
 #include "hourglass/data/synthetic.hpp"
 #include "hourglass/error.hpp"
-#include "helpers.hpp"
 
 namespace {
 
@@ -66,8 +66,9 @@ TEST_SUITE("dataset") {
     CHECK(s.images.at(2, 0) == 0.0f);
     CHECK(s.labels == std::vector<std::uint8_t>{1, 1, 0});
     const std::vector<int> bad = {1, 10};
-    CHECK(error_of([&] { hg::subset(d, bad); }).find("index 10 at position 1") !=
-          std::string::npos);
+    CHECK(error_of([&] {
+            hg::subset(d, bad);
+          }).find("index 10 at position 1") != std::string::npos);
   }
 
   TEST_CASE("split_off partitions the samples, seeded") {
@@ -90,7 +91,8 @@ TEST_SUITE("dataset") {
     for (int s : seen) CHECK(s == 1);
     CHECK(va.images.at(0, 0) == vb.images.at(0, 0));  // same seed, same split
     bool differs = false;
-    for (int i = 0; i < 30; ++i) differs |= va.images.at(i, 0) != vc.images.at(i, 0);
+    for (int i = 0; i < 30; ++i)
+      differs |= va.images.at(i, 0) != vc.images.at(i, 0);
     CHECK(differs);
     CHECK_THROWS_AS(hg::split_off(a, 71, ra), hg::Error);
   }
@@ -106,7 +108,8 @@ TEST_SUITE("dataset") {
     hg::Rng rng(1);
     CHECK(error_of([&] {
             hg::load_lesson_data(dir.path.string(), false, true, rng);
-          }).find("apt-get install dataset-fashion-mnist") != std::string::npos);
+          }).find("apt-get install dataset-fashion-mnist") !=
+          std::string::npos);
   }
 
   TEST_CASE("image and label counts that disagree are an error") {
@@ -129,13 +132,15 @@ TEST_SUITE("dataset") {
 
   TEST_CASE("synthetic lesson data: sizes, quick sizes, seeded") {
     hg::Rng r1(4), r2(4);
-    const hg::LessonData q = hg::load_lesson_data("/nonexistent", true, true, r1);
+    const hg::LessonData q =
+        hg::load_lesson_data("/nonexistent", true, true, r1);
     CHECK(q.synthetic);
     CHECK(q.train.size() == 512);
     CHECK(q.validation.size() == 128);
     CHECK(q.test.size() == 256);
     CHECK(q.train.class_names == hg::synthetic_shape_classes());
-    const hg::LessonData q2 = hg::load_lesson_data("/nonexistent", true, true, r2);
+    const hg::LessonData q2 =
+        hg::load_lesson_data("/nonexistent", true, true, r2);
     CHECK(q2.test.images.at(255, 400) == q.test.images.at(255, 400));
     const hg::LessonData full = hg::load_lesson_data("", true, false, r1);
     CHECK(full.train.size() == 6000);
@@ -149,10 +154,11 @@ TEST_SUITE("dataset") {
       return;
     }
     const auto t0 = std::chrono::steady_clock::now();
-    const hg::Dataset test = hg::load_fashion_mnist(hg::kFashionMnistDir,
-                                                    hg::Split::Test);
+    const hg::Dataset test =
+        hg::load_fashion_mnist(hg::kFashionMnistDir, hg::Split::Test);
     const double ms = std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - t0).count();
+                          std::chrono::steady_clock::now() - t0)
+                          .count();
     MESSAGE("loaded the Fashion-MNIST test split in ", ms, " ms");
     CHECK(test.size() == 10000);
     CHECK(test.images.shape() == hg::Shape{10000, 784});
@@ -172,7 +178,8 @@ TEST_SUITE("dataset") {
     CHECK(hi == 1.0f);
     // Known statistics of the test images (mean of p / 255 over all pixels)
     // and the first labels of the file.
-    CHECK(sum / double(test.images.size()) == doctest::Approx(0.2868493).epsilon(1e-5));
+    CHECK(sum / double(test.images.size()) ==
+          doctest::Approx(0.2868493).epsilon(1e-5));
     CHECK(test.labels[0] == 9);  // Ankle boot
     CHECK(test.labels[1] == 2);  // Pullover
   }

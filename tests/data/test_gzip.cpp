@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "helpers.hpp"
 #include "hourglass/data/checksum.hpp"
 #include "hourglass/data/gzip.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/rng.hpp"
-#include "helpers.hpp"
 
 namespace {
 
@@ -20,9 +20,10 @@ std::vector<std::uint8_t> random_bytes(std::size_t n, hg::Rng& rng) {
 }
 std::vector<std::uint8_t> text(std::size_t n, hg::Rng& rng) {
   // Words from a small vocabulary: many short matches, dynamic codes.
-  const char* words[] = {"the ", "autoencoder ", "learns ", "a ", "code ",
-                         "of ", "fashion ", "images, ", "then ", "decodes ",
-                         "it.\n", "Sparse ", "denoising ", "variational "};
+  const char* words[] = {"the ",       "autoencoder ", "learns ",  "a ",
+                         "code ",      "of ",          "fashion ", "images, ",
+                         "then ",      "decodes ",     "it.\n",    "Sparse ",
+                         "denoising ", "variational "};
   std::string s;
   while (s.size() < n) s += words[rng.below(14)];
   s.resize(n);
@@ -89,7 +90,7 @@ TEST_SUITE("gzip") {
     const auto plain = hg::read_file_bytes(test::write_gz(dir, "x", data));
     // Rebuild the header with the optional fields gzip itself never writes.
     std::vector<std::uint8_t> gz(plain.begin(), plain.begin() + 10);
-    gz[3] = 4 | 16 | 2;  // FEXTRA | FCOMMENT | FHCRC
+    gz[3] = 4 | 16 | 2;                           // FEXTRA | FCOMMENT | FHCRC
     gz.insert(gz.end(), {4, 0, 'A', 'B', 2, 0});  // XLEN=4, one subfield
     gz.insert(gz.end(), {'h', 'i', 0});           // comment "hi"
     const std::uint32_t hcrc = hg::crc32(gz) & 0xFFFFu;
@@ -123,39 +124,47 @@ TEST_SUITE("gzip") {
   TEST_CASE("header errors: magic, method, flags") {
     test::TempDir dir;
     hg::Rng rng(15);
-    const auto gz = hg::read_file_bytes(test::write_gz(dir, "h", text(500, rng)));
+    const auto gz =
+        hg::read_file_bytes(test::write_gz(dir, "h", text(500, rng)));
     auto magic = gz;
     magic[1] = 0x8c;
-    CHECK(error_of([&] { hg::gunzip(magic, "f.gz"); })
-              .find("f.gz: byte offset 0: bad magic") != std::string::npos);
+    CHECK(error_of([&] {
+            hg::gunzip(magic, "f.gz");
+          }).find("f.gz: byte offset 0: bad magic") != std::string::npos);
     auto method = gz;
     method[2] = 7;
-    CHECK(error_of([&] { hg::gunzip(method); })
-              .find("byte offset 2: unsupported compression method 7") !=
+    CHECK(error_of([&] {
+            hg::gunzip(method);
+          }).find("byte offset 2: unsupported compression method 7") !=
           std::string::npos);
     auto flags = gz;
     flags[3] = 0x80;
     CHECK(error_of([&] { hg::gunzip(flags); }).find("reserved flag") !=
           std::string::npos);
-    CHECK(error_of([&] { hg::read_gzip_file(dir.file("missing.gz")); })
-              .find("cannot open") != std::string::npos);
+    CHECK(error_of([&] {
+            hg::read_gzip_file(dir.file("missing.gz"));
+          }).find("cannot open") != std::string::npos);
   }
 
   TEST_CASE("trailer errors: CRC-32 and ISIZE") {
     test::TempDir dir;
     hg::Rng rng(16);
-    const auto gz = hg::read_file_bytes(test::write_gz(dir, "t", text(800, rng)));
+    const auto gz =
+        hg::read_file_bytes(test::write_gz(dir, "t", text(800, rng)));
     const std::size_t n = gz.size();
     auto crc = gz;
     crc[n - 8] ^= 0x01;
-    CHECK(error_of([&] { hg::gunzip(crc); })
-              .find("byte offset " + std::to_string(n - 8) +
-                    ": CRC-32 mismatch") != std::string::npos);
+    CHECK(
+        error_of([&] {
+          hg::gunzip(crc);
+        }).find("byte offset " + std::to_string(n - 8) + ": CRC-32 mismatch") !=
+        std::string::npos);
     auto size = gz;
     size[n - 2] ^= 0x01;
-    CHECK(error_of([&] { hg::gunzip(size); })
-              .find("byte offset " + std::to_string(n - 4) +
-                    ": size mismatch") != std::string::npos);
+    CHECK(error_of([&] {
+            hg::gunzip(size);
+          }).find("byte offset " + std::to_string(n - 4) + ": size mismatch") !=
+          std::string::npos);
   }
 
   TEST_CASE("truncation at every point is an error naming the offset") {

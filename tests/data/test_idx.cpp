@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "helpers.hpp"
 #include "hourglass/data/idx.hpp"
 #include "hourglass/error.hpp"
-#include "helpers.hpp"
 
 namespace {
 
@@ -117,8 +117,8 @@ TEST_SUITE("idx") {
     auto bytes = hg::read_file_bytes(gz);
     bytes[bytes.size() - 6] ^= 1;  // inside the stored CRC-32
     test::write_file(gz, bytes);
-    CHECK(has(error_of([&] { hg::load_idx_images(gz); }),
-              gz + ": byte offset"));
+    CHECK(
+        has(error_of([&] { hg::load_idx_images(gz); }), gz + ": byte offset"));
     CHECK(has(error_of([&] { hg::load_idx_images(dir.file("none.gz")); }),
               "cannot open"));
   }

@@ -4,18 +4,18 @@
 #include <string>
 #include <vector>
 
+#include "helpers.hpp"
 #include "hourglass/data/checksum.hpp"
 #include "hourglass/data/inflate.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/rng.hpp"
-#include "helpers.hpp"
 
 namespace {
 
 // Packs fields low bit first, as DEFLATE does, to hand-make test streams.
 struct BitWriter {
   std::vector<std::uint8_t> bytes;
-  int used = 8;  // bits used in the last byte
+  int used = 8;                           // bits used in the last byte
   void put(std::uint32_t value, int n) {  // a field, low bit first
     for (int i = 0; i < n; ++i) {
       if (used == 8) {
@@ -30,10 +30,14 @@ struct BitWriter {
   }
   // A symbol of the fixed literal/length code (RFC 1951 §3.2.6).
   void fixed_symbol(int sym) {
-    if (sym < 144) put_code(0x30 + sym, 8);
-    else if (sym < 256) put_code(0x190 + sym - 144, 9);
-    else if (sym < 280) put_code(sym - 256, 7);
-    else put_code(0xC0 + sym - 280, 8);
+    if (sym < 144)
+      put_code(0x30 + sym, 8);
+    else if (sym < 256)
+      put_code(0x190 + sym - 144, 9);
+    else if (sym < 280)
+      put_code(sym - 256, 7);
+    else
+      put_code(0xC0 + sym - 280, 8);
   }
 };
 
@@ -59,8 +63,9 @@ TEST_SUITE("inflate") {
     CHECK(error_of([&] { hg::inflate(bad); }).find("NLEN") !=
           std::string::npos);
     const std::vector<std::uint8_t> short_block(s.begin(), s.end() - 1);
-    CHECK(error_of([&] { hg::inflate(short_block); })
-              .find("truncated stored block") != std::string::npos);
+    CHECK(error_of([&] {
+            hg::inflate(short_block);
+          }).find("truncated stored block") != std::string::npos);
   }
 
   TEST_CASE("a hand-made fixed block with an overlapping copy") {
@@ -93,8 +98,9 @@ TEST_SUITE("inflate") {
     far.fixed_symbol(257);
     far.put_code(3, 5);
     far.fixed_symbol(256);
-    CHECK(error_of([&] { hg::inflate(far.bytes); })
-              .find("distance too far back: 4") != std::string::npos);
+    CHECK(error_of([&] {
+            hg::inflate(far.bytes);
+          }).find("distance too far back: 4") != std::string::npos);
 
     BitWriter bad_dist;  // distance symbols 30, 31 exist only in the table
     bad_dist.put(1, 1);
@@ -102,8 +108,9 @@ TEST_SUITE("inflate") {
     bad_dist.fixed_symbol('x');
     bad_dist.fixed_symbol(257);
     bad_dist.put_code(30, 5);
-    CHECK(error_of([&] { hg::inflate(bad_dist.bytes); })
-              .find("invalid distance symbol 30") != std::string::npos);
+    CHECK(error_of([&] {
+            hg::inflate(bad_dist.bytes);
+          }).find("invalid distance symbol 30") != std::string::npos);
 
     BitWriter no_end;  // a block that never ends runs into the end of input
     no_end.put(1, 1);
@@ -127,8 +134,9 @@ TEST_SUITE("inflate") {
     over.put(15, 4);
     for (int i = 0; i < 19; ++i) over.put(1, 3);
     for (int i = 0; i < 8; ++i) over.put(0, 8);
-    CHECK(error_of([&] { hg::inflate(over.bytes); })
-              .find("invalid code-length code lengths") != std::string::npos);
+    CHECK(error_of([&] {
+            hg::inflate(over.bytes);
+          }).find("invalid code-length code lengths") != std::string::npos);
 
     // HLIT = 30 → 287 literal/length codes, more than the 286 that exist.
     BitWriter too_many;
@@ -138,28 +146,32 @@ TEST_SUITE("inflate") {
     too_many.put(0, 5);
     too_many.put(0, 4);
     for (int i = 0; i < 8; ++i) too_many.put(0, 8);
-    CHECK(error_of([&] { hg::inflate(too_many.bytes); })
-              .find("expected at most 286 and 30") != std::string::npos);
+    CHECK(error_of([&] {
+            hg::inflate(too_many.bytes);
+          }).find("expected at most 286 and 30") != std::string::npos);
   }
 
   TEST_CASE("zlib streams: known answer and checked header and trailer") {
     // zlib.compress(b"hello hello hello hello") from the reference zlib.
-    const std::vector<std::uint8_t> z = {
-        0x78, 0x9c, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x57, 0xc8, 0x40,
-        0x27, 0x01, 0x68, 0x03, 0x08, 0xb1};
+    const std::vector<std::uint8_t> z = {0x78, 0x9c, 0xcb, 0x48, 0xcd, 0xc9,
+                                         0xc9, 0x57, 0xc8, 0x40, 0x27, 0x01,
+                                         0x68, 0x03, 0x08, 0xb1};
     CHECK(hg::zlib_inflate(z) == test::bytes_of("hello hello hello hello"));
     auto bad_adler = z;
     bad_adler.back() ^= 1;
-    CHECK(error_of([&] { hg::zlib_inflate(bad_adler); })
-              .find("Adler-32 mismatch") != std::string::npos);
+    CHECK(error_of([&] {
+            hg::zlib_inflate(bad_adler);
+          }).find("Adler-32 mismatch") != std::string::npos);
     auto bad_header = z;
     bad_header[1] ^= 1;
-    CHECK(error_of([&] { hg::zlib_inflate(bad_header); })
-              .find("multiple of 31") != std::string::npos);
+    CHECK(error_of([&] {
+            hg::zlib_inflate(bad_header);
+          }).find("multiple of 31") != std::string::npos);
     auto bad_method = z;
     bad_method[0] = 0x77;
-    CHECK(error_of([&] { hg::zlib_inflate(bad_method); })
-              .find("compression method 7") != std::string::npos);
+    CHECK(error_of([&] {
+            hg::zlib_inflate(bad_method);
+          }).find("compression method 7") != std::string::npos);
     for (std::size_t cut = 0; cut < z.size(); ++cut) {
       const std::vector<std::uint8_t> part(z.begin(), z.begin() + cut);
       CHECK(error_of([&] { hg::zlib_inflate(part); }).find("byte offset") !=
@@ -169,22 +181,25 @@ TEST_SUITE("inflate") {
 
   TEST_CASE("zlib with stored blocks, as a simple writer makes them") {
     // Header 78 01, two stored blocks ("hel", then final "lo"), Adler-32.
-    std::vector<std::uint8_t> z = {0x78, 0x01, 0x00, 0x03, 0x00, 0xFC, 0xFF,
-                                   'h',  'e',  'l',  0x01, 0x02, 0x00, 0xFD,
-                                   0xFF, 'l',  'o'};
+    std::vector<std::uint8_t> z = {0x78, 0x01, 0x00, 0x03, 0x00, 0xFC,
+                                   0xFF, 'h',  'e',  'l',  0x01, 0x02,
+                                   0x00, 0xFD, 0xFF, 'l',  'o'};
     const std::uint32_t a = hg::adler32(test::bytes_of("hello"));
     for (int s = 24; s >= 0; s -= 8) z.push_back(std::uint8_t(a >> s));
     CHECK(hg::zlib_inflate(z) == test::bytes_of("hello"));
     z.push_back(0);
-    CHECK(error_of([&] { hg::zlib_inflate(z); })
-              .find("byte offset 21: 1 bytes after the zlib stream") !=
+    CHECK(error_of([&] {
+            hg::zlib_inflate(z);
+          }).find("byte offset 21: 1 bytes after the zlib stream") !=
           std::string::npos);
   }
 
   TEST_CASE("bytes after a raw stream are an error") {
-    const std::vector<std::uint8_t> s = {0x01, 0x01, 0x00, 0xFE, 0xFF, 'x', 'y'};
-    CHECK(error_of([&] { hg::inflate(s); })
-              .find("byte offset 6: 1 bytes after the end") != std::string::npos);
+    const std::vector<std::uint8_t> s = {0x01, 0x01, 0x00, 0xFE,
+                                         0xFF, 'x',  'y'};
+    CHECK(error_of([&] {
+            hg::inflate(s);
+          }).find("byte offset 6: 1 bytes after the end") != std::string::npos);
     std::vector<std::uint8_t> out;
     CHECK(hg::inflate_into(s, out) == 6);  // the stream's own length
     CHECK(out == test::bytes_of("x"));

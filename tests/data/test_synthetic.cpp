@@ -74,8 +74,10 @@ TEST_SUITE("synthetic") {
         }
         sx += cx, sy += cy;
       }
-      if (label == 0) CHECK(sxx > 4 * syy);
-      else CHECK(syy > 4 * sxx);
+      if (label == 0)
+        CHECK(sxx > 4 * syy);
+      else
+        CHECK(syy > 4 * sxx);
       CHECK(m > 0);
     }
   }

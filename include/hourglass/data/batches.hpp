@@ -65,12 +65,13 @@ class Batches {
   const Dataset* data_;
   int batch_size_;
   Rng* rng_;
-  std::vector<int> order_;             // the epoch's sample order
-  std::vector<std::uint8_t> labels_;   // current batch's labels
+  std::vector<int> order_;            // the epoch's sample order
+  std::vector<std::uint8_t> labels_;  // current batch's labels
   Batch batch_;
 };
 
-// Shorthand for a shuffled epoch: `for (auto& b : hg::batches(train, 128, rng))`.
+// Shorthand for a shuffled epoch: `for (auto& b : hg::batches(train, 128,
+// rng))`.
 inline Batches batches(const Dataset& data, int batch_size, Rng& rng) {
   return Batches(data, batch_size, &rng);
 }

@@ -19,7 +19,7 @@
 namespace hg {
 
 struct Dataset {
-  Tensor images;  // (N, H*W), pixels in [0, 1]
+  Tensor images;                     // (N, H*W), pixels in [0, 1]
   std::vector<std::uint8_t> labels;  // N labels, each < class_names.size()
   int height = 28, width = 28;
   std::vector<std::string> class_names;

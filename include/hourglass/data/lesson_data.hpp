@@ -29,7 +29,7 @@ inline constexpr int kValidationSize = 5000;
 // throws hg::Error saying how to install them (apt-get install
 // dataset-fashion-mnist) or to pass --data DIR or --synthetic. `rng` draws
 // the validation split (and the synthetic images).
-LessonData load_lesson_data(const std::string& dir, bool synthetic,
-                            bool quick, Rng& rng);
+LessonData load_lesson_data(const std::string& dir, bool synthetic, bool quick,
+                            Rng& rng);
 
 }  // namespace hg
