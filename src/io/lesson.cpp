@@ -1,9 +1,13 @@
 // Running a lesson: steps, the output directory, and the one place where
 // errors become messages and exit codes.
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <string>
 
+#include "hourglass/io/atomic_file.hpp"
 #include "hourglass/io/lesson.hpp"
 #include "hourglass/kernels/thread_pool.hpp"
 
@@ -27,6 +31,37 @@ void Lesson::step(int n, std::string_view title) {
     input_ended_ = true;
     out_ << '\n';
   }
+}
+
+void Lesson::result(const std::string& key, const std::string& label,
+                    double value) {
+  check(!key.empty() && key.find_first_of(" \t\n") == std::string::npos,
+        "Lesson::result: key \"", key, "\" must be one word");
+  for (Result& r : results_)
+    if (r.key == key) {
+      r = {key, label, value};
+      return;
+    }
+  results_.push_back({key, label, value});
+}
+
+void Lesson::finish() {
+  if (results_.empty()) return;
+  std::size_t width = 0;
+  for (const Result& r : results_) width = std::max(width, r.label.size());
+  out_ << "\n== Results (" << info_.name << (options_.quick ? ", --quick" : "")
+       << ") ==\n";
+  std::ostringstream file;
+  file.precision(9);
+  for (const Result& r : results_) {
+    char number[32];
+    std::snprintf(number, sizeof number, "%.6g", r.value);
+    out_ << "  " << r.label << std::string(width - r.label.size() + 2, ' ')
+         << number << '\n';
+    file << r.key << ' ' << r.value << '\n';
+  }
+  write_file_atomically(out_path("results.txt"), file.str());
+  out_ << "(written to " << out_path("results.txt") << ")\n";
 }
 
 int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
@@ -58,8 +93,16 @@ int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
           ec.message(), ")");
     kernels::set_num_threads(options.threads);
     Lesson lesson(info, options, in, out);
-    out << info.name << ": " << info.summary << '\n';
+    out << info.name << ": " << info.summary << '\n'
+        << "settings: epochs " << options.epochs << ", batch size "
+        << options.batch_size << ", lr " << options.lr << ", seed "
+        << options.seed << ", threads " << options.threads << ", "
+        << (options.synthetic ? std::string("synthetic data")
+                              : "data " + options.data_dir)
+        << (options.quick ? " (quick)" : "") << ", out " << options.out_dir
+        << '\n';
     body(lesson);
+    lesson.finish();
     out << std::flush;
     return 0;
   } catch (const std::exception& e) {

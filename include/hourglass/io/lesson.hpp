@@ -112,7 +112,20 @@ class Lesson {
   // end of input (e.g. stdin is /dev/null in CI) it does not wait.
   void step(int n, std::string_view title);
 
+  // Records one of the lesson's final numbers: `key` for machines (the
+  // smoke tests read them back), `label` for people. When the lesson ends
+  // they are printed as a table and written to <out>/results.txt, one
+  // "key value" per line.
+  void result(const std::string& key, const std::string& label, double value);
+  // Prints the table and writes results.txt (run_lesson calls it).
+  void finish();
+
  private:
+  struct Result {
+    std::string key, label;
+    double value;
+  };
+  std::vector<Result> results_;
   LessonInfo info_;
   LessonOptions options_;
   std::istream& in_;

@@ -1,0 +1,32 @@
+// Everything a lesson uses, in one include. Each header below is short and
+// meant to be opened: the layers go from tensor (bottom) to io (top).
+#pragma once
+
+#include "hourglass/error.hpp"
+#include "hourglass/rng.hpp"
+#include "hourglass/tensor.hpp"
+
+#include "hourglass/kernels/gemm.hpp"
+#include "hourglass/kernels/thread_pool.hpp"
+
+#include "hourglass/autodiff/autodiff.hpp"
+
+#include "hourglass/nn/init.hpp"
+#include "hourglass/nn/linear.hpp"
+#include "hourglass/nn/losses.hpp"
+#include "hourglass/nn/pca.hpp"
+
+#include "hourglass/optim/adam.hpp"
+#include "hourglass/optim/sgd.hpp"
+
+#include "hourglass/data/batches.hpp"
+#include "hourglass/data/dataset.hpp"
+#include "hourglass/data/lesson_data.hpp"
+#include "hourglass/data/synthetic.hpp"
+
+#include "hourglass/io/image_grid.hpp"
+#include "hourglass/io/lesson.hpp"
+#include "hourglass/io/png.hpp"
+#include "hourglass/io/progress.hpp"
+#include "hourglass/io/safetensors.hpp"
+#include "hourglass/io/svg_plot.hpp"
