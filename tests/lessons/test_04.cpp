@@ -1,0 +1,1 @@
+#include "lesson_runner.hpp"
