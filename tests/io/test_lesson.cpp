@@ -142,6 +142,8 @@ TEST_SUITE("lesson") {
                          },
                          in, out, err) == 0);
     CHECK(ran);
+    CHECK(out.str().find("settings: epochs 7, batch size 64, lr 0.01, seed 42, threads 1") !=
+          std::string::npos);
     CHECK(std::filesystem::is_directory(out_dir));
 
     std::ostringstream out2, err2;
