@@ -2,7 +2,7 @@
 //
 // What changed: the i-p-j loops now run tile by tile. C is cut into column
 // strips of kNB columns and K into slabs of kKB; for one (strip, slab) the
-// tile of B it needs, kKB × kNB floats (128 KiB), stays in the L2 cache
+// tile of B it needs, kKB × kNB floats (512 KiB), stays in the L2 cache
 // while every row i of A passes over it, and the kNB-wide piece of row i of
 // C stays in L1 across the whole slab.
 //
@@ -11,10 +11,15 @@
 // bandwidth, not arithmetic, and the FMAs wait. With tiles, each float of B
 // comes from memory once in all, and from L2 once per row of C.
 //
-// What is still slow: C(i, j) lives in memory, so every FMA also loads and
-// stores C; the operands of op(A) are read with strides when A is stored
-// transposed; and the tile boundaries are not matched to the registers.
-// gemm_packed fixes all three.
+// Inside a tile, each pass over a row of C now adds four rows of B at once
+// (and, when B is stored transposed, four dot products share each load of
+// A): C is loaded and stored a quarter as often. Blocking alone barely pays
+// at the sizes benchmarked here, where B still fits in L2/L3; this reuse of
+// C does.
+//
+// What is still slow: C(i, j) still goes through memory every four FMAs;
+// the operands of op(A) are read with strides when A is stored transposed;
+// and nothing keeps a tile of C in registers. gemm_packed fixes all three.
 #include <algorithm>
 #include <cstddef>
 
@@ -23,8 +28,8 @@
 namespace hg::kernels {
 
 namespace {
-constexpr int kNB = 256;  // columns of C per tile (1 KiB of a row of C: L1)
-constexpr int kKB = 128;  // depth of a slab: B tile is kKB × kNB = 128 KiB (L2)
+constexpr int kNB = 512;  // columns of C per tile (2 KiB of a row of C: L1)
+constexpr int kKB = 256;  // depth of a slab: B tile is kKB × kNB = 512 KiB (L2)
 }  // namespace
 
 void gemm_blocked(const GemmArgs& g) {
@@ -40,24 +45,61 @@ void gemm_blocked(const GemmArgs& g) {
       // One slab: C(:, j0:j1) += alpha · op(A)(:, p0:p1) · op(B)(p0:p1, j0:j1)
       for (int i = 0; i < g.M; ++i) {
         float* __restrict c = g.C + i * ldc;
+        const auto a_at = [&](int p) { return g.alpha * (ta ? g.A[p * lda + i] : g.A[i * lda + p]); };
         if (!tb) {
-          for (int p = p0; p < p1; ++p) {
-            const float a = g.alpha * (ta ? g.A[p * lda + i] : g.A[i * lda + p]);
+          // Four rows of B per pass over the row of C: a quarter of the C traffic.
+          int p = p0;
+          for (; p + 4 <= p1; p += 4) {
+            const float a0 = a_at(p), a1 = a_at(p + 1), a2 = a_at(p + 2), a3 = a_at(p + 3);
+            const float* __restrict b0 = g.B + p * ldb;
+            const float* __restrict b1 = b0 + ldb;
+            const float* __restrict b2 = b1 + ldb;
+            const float* __restrict b3 = b2 + ldb;
+#pragma omp simd
+            for (int j = j0; j < j1; ++j)
+              c[j] += (a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j]);
+          }
+          for (; p < p1; ++p) {  // tail
+            const float a = a_at(p);
             const float* __restrict b = g.B + p * ldb;
 #pragma omp simd
             for (int j = j0; j < j1; ++j) c[j] += a * b[j];
           }
-        } else {  // dot products over the slab, as in gemm_reordered
+        } else if (!ta) {
+          // Dot products of row i of A with four rows of B at once: each
+          // vector of A loaded serves four sums.
+          const float* __restrict a = g.A + i * lda;
+          int j = j0;
+          for (; j + 4 <= j1; j += 4) {
+            const float* __restrict b0 = g.B + j * ldb;
+            const float* __restrict b1 = b0 + ldb;
+            const float* __restrict b2 = b1 + ldb;
+            const float* __restrict b3 = b2 + ldb;
+            float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+#pragma omp simd reduction(+ : s0, s1, s2, s3)
+            for (int p = p0; p < p1; ++p) {
+              s0 += a[p] * b0[p];
+              s1 += a[p] * b1[p];
+              s2 += a[p] * b2[p];
+              s3 += a[p] * b3[p];
+            }
+            c[j] += g.alpha * s0;
+            c[j + 1] += g.alpha * s1;
+            c[j + 2] += g.alpha * s2;
+            c[j + 3] += g.alpha * s3;
+          }
+          for (; j < j1; ++j) {  // tail
+            const float* __restrict b = g.B + j * ldb;
+            float acc = 0.0f;
+#pragma omp simd reduction(+ : acc)
+            for (int p = p0; p < p1; ++p) acc += a[p] * b[p];
+            c[j] += g.alpha * acc;
+          }
+        } else {  // both transposed: strided A, the slow case left plain
           for (int j = j0; j < j1; ++j) {
             const float* __restrict b = g.B + j * ldb;
             float acc = 0.0f;
-            if (!ta) {
-              const float* __restrict a = g.A + i * lda;
-#pragma omp simd reduction(+ : acc)
-              for (int p = p0; p < p1; ++p) acc += a[p] * b[p];
-            } else {
-              for (int p = p0; p < p1; ++p) acc += g.A[p * lda + i] * b[p];
-            }
+            for (int p = p0; p < p1; ++p) acc += g.A[p * lda + i] * b[p];
             c[j] += g.alpha * acc;
           }
         }
