@@ -12,6 +12,6 @@ TEST_SUITE("lesson_01") {
     CHECK(r.at("adam_test_error") < 0.11);
     CHECK(r.at("pca_test_error") < 0.03);
     CHECK(r.at("adam_final_train_loss") < 90);
-    CHECK(r.at("wide_test_error") < r.at("wide_noise_error"));
+    CHECK(r.at("wide_shapes_error") < r.at("narrow_shapes_error"));
   }
 }
