@@ -201,6 +201,7 @@ double gemm_parallel_min_flops() { return 4e6; }
 
 void gemm(const GemmArgs& g) {
   gemm_check(g, "gemm");
+  if (gemm_only_scale(g)) return;
   const int threads = num_threads();
   const double flops = 2.0 * g.M * g.N * static_cast<double>(g.K);
   if (threads == 1 || flops < gemm_parallel_min_flops()) {
