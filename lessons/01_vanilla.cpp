@@ -186,11 +186,20 @@ int main(int argc, char** argv) {
     // only the coordinates along them. It is the best any *linear* encoder
     // and decoder of size k can do on squared error, so it is the bar an
     // autoencoder has to clear to be worth its training.
+    // An even simpler yardstick: ignore the input and answer with the mean
+    // training image (PCA with 0 components). Anything that learned
+    // something must beat it.
     hg::PCA pca = hg::fit_pca(data.train.images, code_size);
+    hg::Tensor mean_images(data.test.images.shape());
+    for (int i = 0; i < data.test.size(); ++i)
+      std::copy(pca.mean.begin(), pca.mean.end(),
+                mean_images.begin() + std::size_t(i) * pixels);
+    const double mean_error = error_per_pixel(data.test.images, mean_images);
     const double pca_error =
         error_per_pixel(data.test.images, pca.reconstruct(data.test.images));
     double kept = 0;
     for (int i = 0; i < pca.k(); ++i) kept += pca.explained_variance_ratio(i);
+    std::printf("mean image: test error per pixel %.5f\n", mean_error);
     std::printf("PCA, %d components: %.1f%% of the variance kept, "
                 "test error per pixel %.5f\n",
                 code_size, 100 * kept, pca_error);
@@ -316,6 +325,8 @@ int main(int argc, char** argv) {
     lesson.result("code_size", "code size", code_size);
     lesson.result("compression", "compression ratio (pixels / code)",
                   double(pixels) / code_size);
+    lesson.result("mean_image_error", "mean image: test error per pixel",
+                  mean_error);
     lesson.result("pca_test_error", "PCA test error per pixel", pca_error);
     lesson.result("sgd_test_error", "autoencoder (SGD) test error per pixel",
                   sgd_error);
