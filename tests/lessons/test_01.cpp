@@ -9,7 +9,7 @@
 // says that training did not make things worse.
 TEST_SUITE("lesson_01") {
   TEST_CASE("01_vanilla --quick trains and beats the mean image") {
-    auto r = lesson_test::run("01_vanilla", "--epochs 20");
+    auto r = lesson_test::run("01_vanilla", "--epochs 20 --side-epochs 10");
     const bool real = lesson_test::have_fashion_mnist();
     const double baseline = r.at("mean_image_error");
     CHECK(r.at("compression") == doctest::Approx(24.5));
