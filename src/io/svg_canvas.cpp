@@ -111,14 +111,24 @@ Axis log_axis(double lo, double hi) {
   int e0 = int(std::floor(std::log10(lo) + 1e-12));
   int e1 = int(std::ceil(std::log10(hi) - 1e-12));
   if (e0 == e1) --e0, ++e1;  // at least one full decade
-  for (int e = e0; e <= e1; ++e) a.ticks.push_back(std::pow(10.0, e));
+  // Powers of ten; over at most two decades also 2 and 5 times them, so a
+  // loss curve from 0.011 to 0.1 still has ticks to read it against.
+  const bool fine = e1 - e0 <= 2;
+  for (int e = e0; e <= e1; ++e) {
+    const double p = std::pow(10.0, e);
+    a.ticks.push_back(p);
+    if (fine && e < e1) {
+      a.ticks.push_back(2 * p);
+      a.ticks.push_back(5 * p);
+    }
+  }
   a.lo = a.ticks.front();
   a.hi = a.ticks.back();
   return a;
 }
 
 double Canvas::px(double x) const {
-  const double w = kWidth - kLeft - kRight;
+  const double w = kWidth - kLeft - right_;
   return kLeft + (x - x_.lo) / (x_.hi - x_.lo) * w;
 }
 
@@ -133,7 +143,7 @@ double Canvas::py(double y) const {
 void Canvas::begin(std::string& out, const std::string& title,
                    const std::string& x_label, const std::string& y_label,
                    const std::vector<std::string>& x_tick_text) const {
-  const double x0 = kLeft, x1 = kWidth - kRight;
+  const double x0 = kLeft, x1 = kWidth - right_;
   const double y0 = kHeight - kBottom, y1 = kTop;
   out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(kWidth) +
@@ -191,7 +201,7 @@ void Canvas::begin(std::string& out, const std::string& title,
 
 void Canvas::end(std::string& out,
                  const std::vector<LegendEntry>& legend) const {
-  const double x = kWidth - kRight + 16;
+  const double x = kWidth - right_ + 16;
   for (std::size_t i = 0; i < legend.size(); ++i) {
     const double y = kTop + 10 + 20 * double(i);
     const LegendEntry& e = legend[i];

@@ -26,13 +26,15 @@ struct LegendEntry {
 };
 
 // Pixel geometry: a fixed-size figure with the plot area inside margins,
-// the right margin wide enough for the legend.
+// the right margin wide enough for the legend when there is one.
 class Canvas {
  public:
   static constexpr double kWidth = 760, kHeight = 460;
-  static constexpr double kLeft = 80, kRight = 170, kTop = 44, kBottom = 84;
+  static constexpr double kLeft = 80, kTop = 44, kBottom = 84;
 
-  Canvas(Axis x, Axis y) : x_(std::move(x)), y_(std::move(y)) {}
+  // Without a legend the plot area takes the right margin too.
+  Canvas(Axis x, Axis y, bool legend = true)
+      : x_(std::move(x)), y_(std::move(y)), right_(legend ? 170 : 30) {}
 
   double px(double x) const;  // data x -> pixel column
   double py(double y) const;  // data y -> pixel row (up is smaller)
@@ -50,6 +52,7 @@ class Canvas {
 
  private:
   Axis x_, y_;
+  double right_;
 };
 
 // "%.2f": pixel coordinates need no more.

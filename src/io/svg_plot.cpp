@@ -146,7 +146,7 @@ std::string render_svg(const BarChart& plot) {
                               : plot.bar_labels[i]);
     }
   }
-  const svg::Canvas c(ax, svg::linear_axis(ry.lo, ry.hi));
+  const svg::Canvas c(ax, svg::linear_axis(ry.lo, ry.hi), false);
   std::string out;
   c.begin(out, plot.title, plot.x_label, plot.y_label, tick_text);
   out += "<g fill=\"" + std::string(class_colour(0)) + "\">\n";

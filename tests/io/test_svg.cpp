@@ -91,6 +91,7 @@ TEST_SUITE("svg") {
     CHECK(xml_problem(log_svg) == "");
     CHECK(contains(log_svg, ">0.01<"));
     CHECK(contains(log_svg, ">0.1<"));
+    CHECK(contains(log_svg, ">0.05<"));  // 2 and 5 ticks within a decade
   }
 
   TEST_CASE("NaN, infinity and mismatched data are errors") {
