@@ -88,6 +88,18 @@ struct DeepAutoencoder {
 
   int code_size() const { return encoder.back().out_features(); }
 
+  // Start the output at the mean image: b₆ = logit(μ) = log(μ / (1 − μ)),
+  // so σ(W₆ g₂ + b₆) ≈ μ while W₆ g₂ is still small. Otherwise x̂ starts at
+  // σ(0) = 0.5 everywhere, and the first hundred steps go into learning
+  // that most of the picture is black background, not into the code.
+  void start_at_mean(const hg::Tensor& mu) {
+    hg::Tensor& b = decoder.back().b().value;  // (1, 784)
+    for (std::size_t j = 0; j < b.size(); ++j) {
+      const float m = std::clamp(mu[j], 0.01f, 0.99f);  // finite logits
+      b[j] = std::log(m / (1.0f - m));
+    }
+  }
+
   // h = relu(W h + b) through the hidden layers, then z = W h + b.
   Var encode(Var x) {
     Var h = x;
@@ -244,12 +256,12 @@ hg::Tensor pca_reconstruct(const hg::PCA& pca, const hg::Tensor& images, int k) 
 int main(int argc, char** argv) {
   int code_size = 32;
   int hidden1 = 256, hidden2 = 64;
-  int sweep_epochs = 4;
+  int sweep_epochs = 6;
   int scatter_points = 3000;
   hg::LessonInfo info{
       .name = "02_deep",
       .summary = "a deep autoencoder 784-256-64-32-64-256-784 (ReLU, He init) against PCA",
-      .epochs = 12,
+      .epochs = 15,
       .batch_size = 128,
       .lr = 1e-3f,
       .flags = {hg::flag("code-size", &code_size, "units in the code z", 1, 784),
@@ -342,6 +354,7 @@ int main(int argc, char** argv) {
     // with every relu passing dy only where its input was positive.
     const std::vector<int> widths = widths_for(pixels, hidden1, hidden2, code_size);
     DeepAutoencoder ae(widths, rng);
+    ae.start_at_mean(pca.mean);
     hg::Rng train_rng(opt.seed + 1);
     const Curves curves =
         train(ae, data, opt.epochs, opt.batch_size, opt.lr, train_rng, tape);
@@ -391,6 +404,7 @@ int main(int argc, char** argv) {
       std::printf("code size %d:\n", k);
       hg::Rng model_rng(opt.seed + 100 + k), batch_rng(opt.seed + 200 + k);
       DeepAutoencoder sweep_ae(widths_for(pixels, hidden1, hidden2, k), model_rng);
+      sweep_ae.start_at_mean(pca.mean);
       train(sweep_ae, data, sweep_epochs, opt.batch_size, opt.lr, batch_rng, tape);
       sweep_deep.push_back(test_error(sweep_ae, data.test, tape));
       sweep_pca.push_back(pca_error(k));
