@@ -1,14 +1,17 @@
 // Tests for the GEMM variants: a product worked by hand, then every variant
 // against gemm_naive on odd, prime and degenerate sizes, all four transpose
 // combinations, padded leading dimensions and alpha/beta cases, then gemm on
-// 1, 2 and 3 threads, and the argument checks.
+// 1, 2 and 3 threads, no allocation once warmed up, and the argument checks.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <random>
 #include <vector>
 
@@ -17,6 +20,35 @@
 #include "hourglass/kernels/thread_pool.hpp"
 
 using namespace hg::kernels;
+
+// Counting allocations: this program's operator new is replaced by one that
+// counts calls and forwards to malloc, so a test can ask whether a warmed-up
+// gemm or parallel_for allocates (the training loop must not).
+namespace {
+std::atomic<long> g_news{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  ++g_news;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, std::align_val_t al) {
+  ++g_news;
+  const std::size_t a = static_cast<std::size_t>(al);
+  if (void* p = std::aligned_alloc(a, (n + a - 1) / a * a)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new[](std::size_t n, std::align_val_t al) { return operator new(n, al); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -224,6 +256,27 @@ TEST_SUITE("gemm") {
           }
         }
     set_num_threads(1);
+  }
+
+  TEST_CASE("a warmed-up gemm allocates nothing, threaded or not") {
+    std::mt19937 rng(19);
+    const Problem big = make_problem({Trans::No, Trans::Yes, 130, 127, 784, 0, 1.0f, 0.0f}, rng);
+    const Problem small = make_problem({Trans::Yes, Trans::No, 33, 17, 130, 0, 1.0f, 1.0f}, rng);
+    std::vector<float> C = big.C0, D = small.C0;
+    set_num_threads(2);
+    for (int warm = 0; warm < 2; ++warm) {  // the packing buffers grow here, once
+      gemm(big.args(C.data()));
+      gemm(small.args(D.data()));
+    }
+    const long before = g_news;
+    for (int step = 0; step < 3; ++step) {
+      gemm(big.args(C.data()));
+      gemm(small.args(D.data()));
+      gemm_packed(small.args(D.data()));
+    }
+    const long during = g_news - before;
+    set_num_threads(1);
+    CHECK(during == 0);
   }
 
   TEST_CASE("bad arguments throw hg::Error naming the variant and the problem") {
