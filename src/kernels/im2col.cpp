@@ -1,0 +1,209 @@
+// im2col / col2im (naive and row-at-a-time), direct convolution, max pooling
+// and nearest upsampling. Shapes and the reasons are in im2col.hpp.
+#include "hourglass/kernels/im2col.hpp"
+
+#include <algorithm>
+
+namespace hg::kernels {
+
+int conv_out_size(int in, int k, int stride, int pad) {
+  const int span = in + 2 * pad - k;
+  return span < 0 || stride < 1 ? 0 : span / stride + 1;
+}
+
+// ---- im2col ----------------------------------------------------------------
+
+void im2col_naive(const float* x, const ConvGeometry& g, float* cols, int ld) {
+  const int Ho = g.Ho(), Wo = g.Wo();
+  for (int c = 0; c < g.C; ++c)
+    for (int i = 0; i < g.kh; ++i)
+      for (int j = 0; j < g.kw; ++j) {
+        const int r = (c * g.kh + i) * g.kw + j;
+        for (int oy = 0; oy < Ho; ++oy)
+          for (int ox = 0; ox < Wo; ++ox) {
+            const int iy = oy * g.stride - g.pad + i;
+            const int ix = ox * g.stride - g.pad + j;
+            const bool in = iy >= 0 && iy < g.H && ix >= 0 && ix < g.W;
+            cols[std::size_t(r) * ld + oy * Wo + ox] =
+                in ? x[(std::size_t(c) * g.H + iy) * g.W + ix] : 0.0f;
+          }
+      }
+}
+
+namespace {
+// For filter column j, the outputs ox whose input column ix = ox·s − pad + j
+// lies inside [0, W): ox in [lo, hi). Solving 0 <= ox·s − pad + j < W.
+void valid_range(int j, int s, int pad, int W, int Wo, int& lo, int& hi) {
+  const int first = pad - j;                      // ox·s >= first
+  lo = first <= 0 ? 0 : (first + s - 1) / s;
+  const int last = W - 1 + pad - j;               // ox·s <= last
+  hi = last < 0 ? 0 : std::min(Wo, last / s + 1);
+  lo = std::min(lo, hi);
+}
+}  // namespace
+
+void im2col(const float* x, const ConvGeometry& g, float* cols, int ld) {
+  const int Ho = g.Ho(), Wo = g.Wo(), s = g.stride;
+  for (int c = 0; c < g.C; ++c) {
+    const float* xc = x + std::size_t(c) * g.H * g.W;
+    for (int i = 0; i < g.kh; ++i)
+      for (int j = 0; j < g.kw; ++j) {
+        float* row = cols + std::size_t((c * g.kh + i) * g.kw + j) * ld;
+        int lo, hi;
+        valid_range(j, s, g.pad, g.W, Wo, lo, hi);
+        for (int oy = 0; oy < Ho; ++oy) {
+          float* out = row + oy * Wo;
+          const int iy = oy * s - g.pad + i;
+          if (iy < 0 || iy >= g.H) {  // the whole output row reads padding
+            std::fill(out, out + Wo, 0.0f);
+            continue;
+          }
+          std::fill(out, out + lo, 0.0f);
+          // Input column of output ox is ox·s + off; never form a pointer
+          // before the row (off may be negative), index from its start.
+          const float* in = xc + std::size_t(iy) * g.W;
+          const int off = j - g.pad;
+          if (s == 1 && lo < hi)
+            std::copy(in + lo + off, in + hi + off, out + lo);  // contiguous
+          else
+            for (int ox = lo; ox < hi; ++ox) out[ox] = in[ox * s + off];
+          std::fill(out + hi, out + Wo, 0.0f);
+        }
+      }
+  }
+}
+
+// ---- col2im: the adjoint ---------------------------------------------------
+
+void col2im_naive(const float* cols, int ld, const ConvGeometry& g, float* dx) {
+  const int Ho = g.Ho(), Wo = g.Wo();
+  for (int c = 0; c < g.C; ++c)
+    for (int i = 0; i < g.kh; ++i)
+      for (int j = 0; j < g.kw; ++j) {
+        const int r = (c * g.kh + i) * g.kw + j;
+        for (int oy = 0; oy < Ho; ++oy)
+          for (int ox = 0; ox < Wo; ++ox) {
+            const int iy = oy * g.stride - g.pad + i;
+            const int ix = ox * g.stride - g.pad + j;
+            if (iy >= 0 && iy < g.H && ix >= 0 && ix < g.W)
+              dx[(std::size_t(c) * g.H + iy) * g.W + ix] +=
+                  cols[std::size_t(r) * ld + oy * Wo + ox];
+          }
+      }
+}
+
+void col2im(const float* cols, int ld, const ConvGeometry& g, float* dx) {
+  const int Ho = g.Ho(), Wo = g.Wo(), s = g.stride;
+  for (int c = 0; c < g.C; ++c) {
+    float* dxc = dx + std::size_t(c) * g.H * g.W;
+    for (int i = 0; i < g.kh; ++i)
+      for (int j = 0; j < g.kw; ++j) {
+        const float* row = cols + std::size_t((c * g.kh + i) * g.kw + j) * ld;
+        int lo, hi;
+        valid_range(j, s, g.pad, g.W, Wo, lo, hi);
+        for (int oy = 0; oy < Ho; ++oy) {
+          const int iy = oy * s - g.pad + i;
+          if (iy < 0 || iy >= g.H) continue;  // padding: nothing to add to
+          const float* in = row + oy * Wo;
+          float* out = dxc + std::size_t(iy) * g.W;
+          const int off = j - g.pad;
+          if (s == 1) {
+#pragma omp simd
+            for (int ox = lo; ox < hi; ++ox) out[ox + off] += in[ox];
+          } else {
+            for (int ox = lo; ox < hi; ++ox) out[ox * s + off] += in[ox];
+          }
+        }
+      }
+  }
+}
+
+// ---- the reference convolution ---------------------------------------------
+
+void conv2d_direct(const float* x, const float* Wt, const float* b,
+                   const ConvGeometry& g, int Co, float* y) {
+  const int Ho = g.Ho(), Wo = g.Wo();
+  for (int o = 0; o < Co; ++o)
+    for (int oy = 0; oy < Ho; ++oy)
+      for (int ox = 0; ox < Wo; ++ox) {
+        double acc = b ? b[o] : 0.0;  // double: a reference should not drift
+        for (int c = 0; c < g.C; ++c)
+          for (int i = 0; i < g.kh; ++i)
+            for (int j = 0; j < g.kw; ++j) {
+              const int iy = oy * g.stride - g.pad + i;
+              const int ix = ox * g.stride - g.pad + j;
+              if (iy < 0 || iy >= g.H || ix < 0 || ix >= g.W) continue;
+              acc += double(Wt[((std::size_t(o) * g.C + c) * g.kh + i) * g.kw + j]) *
+                     x[(std::size_t(c) * g.H + iy) * g.W + ix];
+            }
+        y[(std::size_t(o) * Ho + oy) * Wo + ox] = float(acc);
+      }
+}
+
+// ---- max pooling -------------------------------------------------------------
+
+void max_pool2d_forward(const float* x, int planes, int H, int W, int k,
+                        int stride, float* y, float* argmax) {
+  const int Ho = conv_out_size(H, k, stride, 0), Wo = conv_out_size(W, k, stride, 0);
+  for (int p = 0; p < planes; ++p) {
+    const float* xp = x + std::size_t(p) * H * W;
+    for (int oy = 0; oy < Ho; ++oy)
+      for (int ox = 0; ox < Wo; ++ox) {
+        int best = (oy * stride) * W + ox * stride;
+        for (int i = 0; i < k; ++i)
+          for (int j = 0; j < k; ++j) {
+            const int at = (oy * stride + i) * W + ox * stride + j;
+            if (xp[at] > xp[best]) best = at;  // strict: first max wins ties
+          }
+        const std::size_t o = (std::size_t(p) * Ho + oy) * Wo + ox;
+        y[o] = xp[best];
+        argmax[o] = float(best);
+      }
+  }
+}
+
+void max_pool2d_backward(const float* dy, const float* argmax, int planes,
+                         int H, int W, int k, int stride, float* dx) {
+  const int out = conv_out_size(H, k, stride, 0) * conv_out_size(W, k, stride, 0);
+  for (int p = 0; p < planes; ++p) {
+    float* dxp = dx + std::size_t(p) * H * W;
+    const std::size_t base = std::size_t(p) * out;
+    for (int o = 0; o < out; ++o)
+      dxp[static_cast<int>(argmax[base + o])] += dy[base + o];
+  }
+}
+
+// ---- nearest upsampling --------------------------------------------------------
+
+void upsample_nearest_forward(const float* x, int planes, int H, int W, int f,
+                              float* y) {
+  const int Wf = W * f;
+  for (int p = 0; p < planes; ++p)
+    for (int iy = 0; iy < H; ++iy) {
+      const float* in = x + (std::size_t(p) * H + iy) * W;
+      float* out = y + (std::size_t(p) * H + iy) * f * Wf;
+      for (int ix = 0; ix < W; ++ix)  // widen one row...
+        for (int j = 0; j < f; ++j) out[ix * f + j] = in[ix];
+      for (int i = 1; i < f; ++i)     // ...then repeat it f − 1 times
+        std::copy(out, out + Wf, out + i * Wf);
+    }
+}
+
+void upsample_nearest_backward(const float* dy, int planes, int H, int W,
+                               int f, float* dx) {
+  const int Wf = W * f;
+  for (int p = 0; p < planes; ++p)
+    for (int iy = 0; iy < H; ++iy) {
+      float* out = dx + (std::size_t(p) * H + iy) * W;
+      for (int i = 0; i < f; ++i) {
+        const float* in = dy + ((std::size_t(p) * H + iy) * f + i) * Wf;
+        for (int ix = 0; ix < W; ++ix) {
+          float s = 0.0f;
+          for (int j = 0; j < f; ++j) s += in[ix * f + j];
+          out[ix] += s;
+        }
+      }
+    }
+}
+
+}  // namespace hg::kernels
