@@ -11,7 +11,7 @@ namespace hg {
 namespace {
 using Map = void (*)(const float* __restrict, float* __restrict, std::size_t);
 
-// Push y = f(x) with the given backward; k holds the op's constants.
+// Push y = f(x), shaped like x, with the given backward.
 Node& push_unary(const char* op, Var x, BackwardFn backward) {
   return x.tape().push(op, x.shape(), backward, {x});
 }

@@ -36,8 +36,6 @@ Tape& same_tape(const char* op, Var a, Var b) {
   return t;
 }
 
-Tape& tape_of(const char* /*op*/, Var a) { return a.tape(); }
-
 // ---- Tape -------------------------------------------------------------------
 
 Node& Tape::next_node() {

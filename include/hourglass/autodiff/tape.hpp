@@ -113,8 +113,7 @@ class Tape {
   int size_ = 0;
 };
 
-// The tape shared by all Vars, checked: `op` names the caller in the error.
+// The tape both Vars belong to; throws, naming `op`, if they differ.
 Tape& same_tape(const char* op, Var a, Var b);
-Tape& tape_of(const char* op, Var a);
 
 }  // namespace hg
