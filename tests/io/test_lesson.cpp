@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -198,5 +199,31 @@ TEST_SUITE("lesson") {
     hg::Lesson no_wait(kInfo, o, in, quiet);
     no_wait.step(1, "x");
     CHECK(quiet.str().find("press Enter") == std::string::npos);
+  }
+
+  TEST_CASE("results are printed as a table and written to results.txt") {
+    TempDir dir;
+    std::istringstream in;
+    std::ostringstream out, err;
+    const std::string out_dir = dir.file("r");
+    const Args a{"--out", out_dir.c_str(), "--threads", "1"};
+    CHECK(hg::run_lesson(a.argc(), a.argv(), kInfo,
+                         [](hg::Lesson& l) {
+                           l.result("test_mse", "test MSE", 0.0123);
+                           l.result("epochs", "epochs run", 7);
+                           l.result("test_mse", "test MSE", 0.0121);  // replaces
+                         },
+                         in, out, err) == 0);
+    std::ifstream file(out_dir + "/results.txt");
+    std::stringstream text;
+    text << file.rdbuf();
+    CHECK(text.str() == "test_mse 0.0121\nepochs 7\n");
+    CHECK(out.str().find("  test MSE    0.0121\n") != std::string::npos);
+
+    std::ostringstream out2, err2;
+    CHECK(hg::run_lesson(a.argc(), a.argv(), kInfo,
+                         [](hg::Lesson& l) { l.result("two words", "x", 1); },
+                         in, out2, err2) == 1);
+    CHECK(err2.str().find("must be one word") != std::string::npos);
   }
 }
