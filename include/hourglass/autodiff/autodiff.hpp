@@ -3,5 +3,6 @@
 
 #include "hourglass/autodiff/gradcheck.hpp"
 #include "hourglass/autodiff/ops.hpp"
+#include "hourglass/autodiff/ops_conv.hpp"
 #include "hourglass/autodiff/parameter.hpp"
 #include "hourglass/autodiff/tape.hpp"
