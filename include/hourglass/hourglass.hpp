@@ -12,6 +12,7 @@
 #include "hourglass/autodiff/autodiff.hpp"
 
 #include "hourglass/nn/init.hpp"
+#include "hourglass/nn/conv.hpp"
 #include "hourglass/nn/linear.hpp"
 #include "hourglass/nn/losses.hpp"
 #include "hourglass/nn/pca.hpp"
