@@ -33,6 +33,16 @@ class Rng {
   // A child generator with its own stream, e.g. one per worker thread.
   Rng split();
 
+  // Everything the generator remembers, so a checkpoint can save it and a
+  // resumed run draw exactly the numbers the uninterrupted one would have.
+  struct State {
+    std::uint64_t s[4];
+    float spare_normal;
+    bool has_spare;
+  };
+  State state() const;
+  void set_state(const State& state);  // an all-zero s is refused
+
  private:
   std::uint64_t s_[4];
   float spare_normal_ = 0.0f;

@@ -47,6 +47,7 @@ Node& Tape::next_node() {
   n.in = {-1, -1, -1};
   n.k = {};
   n.backward = nullptr;
+  n.op = "input";
   n.needs_grad = false;
   return n;
 }
@@ -64,6 +65,7 @@ Node& Tape::push(const char* op, Shape shape, BackwardFn backward,
   }
   Node& n = next_node();  // may move nodes_: take no references before this
   n.in = idx;
+  n.op = op;
   n.backward = backward;
   n.needs_grad = needs;
   n.value.resize(shape);
@@ -83,6 +85,7 @@ Var Tape::param(Parameter& p) {
     p.grad.zero();
   }
   Node& n = next_node();
+  n.op = "param";
   n.param = &p;
   n.needs_grad = true;
   return Var(this, size_ - 1);

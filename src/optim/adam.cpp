@@ -73,4 +73,13 @@ void Adam::step() {
   }
 }
 
+OptimizerState Adam::state() {
+  OptimizerState s{.tensors = {}, .steps = &t_};
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    s.tensors.emplace_back("adam.m." + params_[i]->name, &m_[i]);
+    s.tensors.emplace_back("adam.v." + params_[i]->name, &v_[i]);
+  }
+  return s;
+}
+
 }  // namespace hg

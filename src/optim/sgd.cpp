@@ -50,4 +50,11 @@ void SGD::step() {
   }
 }
 
+OptimizerState SGD::state() {
+  OptimizerState s;
+  for (std::size_t i = 0; i < params_.size(); ++i)
+    s.tensors.emplace_back("sgd.velocity." + params_[i]->name, &velocity_[i]);
+  return s;
+}
+
 }  // namespace hg

@@ -87,4 +87,18 @@ void Rng::shuffle(std::span<int> values) {
 
 Rng Rng::split() { return Rng(next_u64()); }
 
+Rng::State Rng::state() const {
+  return {{s_[0], s_[1], s_[2], s_[3]}, spare_normal_, has_spare_};
+}
+
+void Rng::set_state(const State& state) {
+  // xoshiro's one forbidden state: all zeros stays all zeros forever.
+  check((state.s[0] | state.s[1] | state.s[2] | state.s[3]) != 0,
+        "Rng::set_state: the state is all zeros, which xoshiro256** never "
+        "leaves; expected a state saved from a running Rng");
+  for (int i = 0; i < 4; ++i) s_[i] = state.s[i];
+  spare_normal_ = state.spare_normal;
+  has_spare_ = state.has_spare;
+}
+
 }  // namespace hg

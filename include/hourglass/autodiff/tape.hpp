@@ -41,6 +41,7 @@ struct Node {
   std::array<int, 3> in{-1, -1, -1};  // indices of the inputs, -1 = unused
   std::array<float, 4> k{};           // constants (slope, p, scale, ...)
   BackwardFn backward = nullptr;      // nullptr for leaves
+  const char* op = "input";           // the op that made it, for messages
   bool needs_grad = false;            // does any parameter lie upstream?
 
   // A parameter node reads and writes the Parameter itself: no copies, and

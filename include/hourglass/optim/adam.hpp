@@ -40,6 +40,7 @@ class Adam : public Optimizer {
   void step() override;
   const AdamOptions& options() const { return options_; }
   long steps_taken() const { return t_; }
+  OptimizerState state() override;  // m, v per parameter, and t
 
  private:
   AdamOptions options_;

@@ -6,15 +6,26 @@
 // state (velocity, moments) is allocated once, at construction, in flat
 // arrays beside the parameter, so each update is one loop the compiler can
 // vectorise. What it is not: a scheduler (change the rate with set_lr), a
-// gradient clipper, or a deep class hierarchy: one base, one virtual.
+// gradient clipper (see clip.hpp), or a deep class hierarchy: one base,
+// one virtual step (and a virtual state, for checkpoints).
 #pragma once
 
 #include <concepts>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "hourglass/autodiff/parameter.hpp"
 
 namespace hg {
+
+// An optimizer's memory, for checkpoints: its arrays by name ("adam.m.enc.W")
+// and its step counter (nullptr if it keeps none). The pointers are into
+// the optimizer: writing through them restores a saved one.
+struct OptimizerState {
+  std::vector<std::pair<std::string, Tensor*>> tensors;
+  long* steps = nullptr;
+};
 
 class Optimizer {
  public:
@@ -31,6 +42,9 @@ class Optimizer {
   void set_lr(float lr);  // lr must be finite and > 0
 
   const ParameterList& parameters() const { return params_; }
+
+  // Everything besides the weights that the next step depends on.
+  virtual OptimizerState state() { return {}; }
 
  protected:
   // `who` names the optimizer in error messages ("SGD", "Adam").

@@ -31,6 +31,7 @@ class SGD : public Optimizer {
   SGD(ParameterList params, SGDOptions options);
   void step() override;
   const SGDOptions& options() const { return options_; }
+  OptimizerState state() override;  // the velocity v of each parameter
 
  private:
   SGDOptions options_;
