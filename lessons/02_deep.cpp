@@ -444,9 +444,9 @@ int main(int argc, char** argv) {
     // With a code of 2 we can draw every image as a point. Neither model saw
     // a label; the colours are added afterwards, to see whether images of
     // the same kind land together. PCA's two coordinates are the shadow of
-    // the images on the plane of largest variance, where sandals, sneakers
-    // and ankle boots fall into one streak and the bags spread over the
-    // tops. The deep encoder can fold and stretch before it flattens: in
+    // the images on the plane of largest variance: sandals and sneakers
+    // share one streak, trousers lie on dresses, bags spread over the tops
+    // and the boots. The deep encoder can fold and stretch before it flattens: in
     // its plane trousers, bags and the three kinds of shoes each get a
     // region of their own. Tops (T-shirt, pullover, coat, shirt) still
     // overlap: they differ in details two numbers cannot hold. The 2-D
