@@ -38,10 +38,13 @@ void gemm_blocked(const GemmArgs& g) {
   gemm_scale_c(g);
   const bool ta = g.trans_a == Trans::Yes, tb = g.trans_b == Trans::Yes;
   const std::size_t lda = g.lda, ldb = g.ldb, ldc = g.ldc;
+  // Dot products (B stored transposed) keep their row of A in L1 whatever
+  // K is; cutting them into slabs would only add partial sums to C.
+  const int kb = tb ? g.K : kKB;
   for (int j0 = 0; j0 < g.N; j0 += kNB) {
     const int j1 = std::min(g.N, j0 + kNB);
-    for (int p0 = 0; p0 < g.K; p0 += kKB) {
-      const int p1 = std::min(g.K, p0 + kKB);
+    for (int p0 = 0; p0 < g.K; p0 += kb) {
+      const int p1 = std::min(g.K, p0 + kb);
       // One slab: C(:, j0:j1) += alpha · op(A)(:, p0:p1) · op(B)(p0:p1, j0:j1)
       for (int i = 0; i < g.M; ++i) {
         float* __restrict c = g.C + i * ldc;
