@@ -28,7 +28,7 @@
 //   at exactly that.
 //
 // How to run it
-//   scripts/lesson 06_variational             full run, a few minutes
+//   scripts/lesson 06_variational             full run, about 70 s of CPU
 //   scripts/lesson 06_variational --quick     a few seconds, fewer samples
 //   scripts/lesson 06_variational --step      pause between the steps
 //   scripts/lesson 06_variational --help      every flag
@@ -39,13 +39,14 @@
 //   - The split of the loss: most nats go to reconstruction, a few dozen to
 //     the KL, the price of a code you can sample.
 //   - samples_vae_vs_ae.png: left, VAE decodings of codes drawn from
-//     N(0, I), clothes; right, a plain autoencoder decoding random codes,
-//     mostly smudges.
+//     N(0, I), blurry but whole garments; right, a plain autoencoder
+//     decoding random codes, speckled fragments of garments.
 //   - interpolations.png: one garment morphing into another, every step a
 //     plausible garment.
-//   - codes_2d.svg and manifold_2d.png: with a 2-D code, the classes
-//     arranged in one round blob, and the whole catalogue of shapes laid
-//     out as a map.
+//   - codes_2d.svg and manifold_2d.png: with a 2-D code, the test images
+//     lie within about ±2.5 of 0, clothes on one side, footwear on the
+//     other, bags between, and the decoded grid is a map of the
+//     whole catalogue (dim blends along the seam between the two halves).
 //   - The importance-weighted estimate of −log p(x) (step 7) a few nats
 //     below the negative ELBO: the ELBO really is a lower bound.
 //   The figures of a full run are in lessons/README.md.
@@ -468,8 +469,10 @@ int main(int argc, char** argv) {
                                  H, W, shown, shown, {.scale = 2}));
     // How many of the latent units carry information? A unit whose μ does
     // not change from image to image (Var_x μ_j < 0.01, the "active units"
-    // test of Burda et al.) is left at the prior by the KL: the VAE uses
-    // only as many dimensions as it can afford.
+    // test of Burda et al.) has been left at the prior by the KL: it costs
+    // nothing and says nothing. The KL makes every unit pay for what it
+    // carries, so a VAE switches off the units it cannot afford; count them
+    // with a wider code (--latent 50, say).
     int active = 0;
     for (int j = 0; j < latent; ++j) {
       double m = 0, m2 = 0;
@@ -523,7 +526,8 @@ int main(int argc, char** argv) {
     lesson.step(5, "A VAE with a 2-D code: the whole space on one page");
     // With two latent units we can draw q's means for the test images (a
     // scatter coloured by class, never shown to the model) and decode a
-    // whole grid of codes. The grid is regular in probability, not in z:
+    // whole grid of codes. The grid is regular in probability, not in z
+    // (not a plain grid on [−3, 3]²):
     // z = (Φ⁻¹(u), Φ⁻¹(v)) for u, v = (i + ½)/n, so each cell holds an equal
     // share of the prior's mass and the edges reach about ±2 (n = 20),
     // where the prior, and so the training, thins out.
@@ -557,7 +561,7 @@ int main(int argc, char** argv) {
           grid.at(r * n + c, 1) = float(normal_quantile((n - r - 0.5) / n));
         }
       hg::write_png(lesson.out_path("manifold_2d.png"),
-                    hg::samples_grid(decode(vae2, grid, tape), H, W, n, {.margin = 0}));
+                    hg::samples_grid(decode(vae2, grid, tape), H, W, n, {.margin = 1}));
     }
 
     // -----------------------------------------------------------------------
@@ -566,9 +570,10 @@ int main(int argc, char** argv) {
     // autoencoder at the VAE's size). To be fair to it we do not draw its
     // codes from N(0, I), which could be on the wrong scale entirely, but
     // from a Gaussian with each code unit's own mean and spread over the
-    // validation images. Even so, most decodings are smudges or blends:
-    // its codes fill a thin, irregular region, and an independent Gaussian
-    // misses it. Left the VAE's prior samples, right the autoencoder's.
+    // validation images. Even so, most decodings come out as speckled
+    // fragments: its codes fill a thin, irregular region, which an
+    // independent Gaussian mostly misses. Left the VAE's prior samples,
+    // right the autoencoder's.
     PlainAutoencoder ae(pixels, hidden, latent, rng);
     hg::Adam ae_opt(ae.params(), {.lr = opt.lr});
     hg::Rng ae_rng(opt.seed + 4);
