@@ -23,6 +23,7 @@
 //   scripts/lesson 01_vanilla                 full run, about a minute
 //   scripts/lesson 01_vanilla --quick         a few seconds, fewer samples
 //   scripts/lesson 01_vanilla --step          pause between the steps
+//   scripts/lesson 01_vanilla --resume        continue an interrupted run
 //   scripts/lesson 01_vanilla --help          every flag
 //
 // What to look for
@@ -40,7 +41,9 @@
 #include <string>
 #include <vector>
 
+#include "hourglass/autodiff/guard.hpp"
 #include "hourglass/hourglass.hpp"
+#include "hourglass/io/checkpoint.hpp"
 
 using hg::Var;
 
@@ -83,12 +86,16 @@ double train_epoch(Autoencoder& ae, hg::Optimizer& opt, const hg::Dataset& train
   hg::ProgressBar bar(epoch, epochs, train.size());
   double loss_sum = 0;
   int seen = 0;
+  long step = long(epoch - 1) * ((train.size() + batch_size - 1) / batch_size);
   for (const hg::Batch& batch : hg::batches(train, batch_size, rng)) {
     tape.clear();                      // reuse last step's memory
     Var x = tape.input(batch.images);  // (B, 784), pixels in [0, 1]
     Var loss = batch_loss(ae, x, kind);
     opt.zero_grad();                   // gradients accumulate: start at 0
     tape.backward(loss);               // dL/dW for every parameter
+    // A NaN or Inf stops training here, naming the step, the op and the
+    // tensor, before the optimizer can write it into the weights.
+    hg::check_finite(tape, loss, ++step);
     opt.step();                        // W ← W − (the optimizer's step)
     loss_sum += loss.item() * batch.size();
     seen += batch.size();
@@ -225,8 +232,39 @@ int main(int argc, char** argv) {
     // biases and the encoder's weights see gradients of very different
     // sizes, which is exactly where one global η struggles.
     hg::Adam adam(adam_ae.params(), {.lr = opt.lr});
-    Curves adam_curves = train(adam_ae, adam, data, opt.epochs, opt.batch_size,
-                               adam_rng, tape, LossKind::SquaredError);
+    // After each epoch, everything the next epoch depends on (weights,
+    // Adam's m, v and t, the batch order's Rng, the curves so far) goes into
+    // a checkpoint, written to a temporary file and then renamed, so a crash
+    // never leaves a torn one. With --resume, training continues from it and
+    // ends with the same numbers as a run that never stopped.
+    Curves adam_curves;
+    const hg::OptimizerState adam_state = adam.state();
+    hg::TrainingState checkpoint{
+        .params = adam_ae.params(),
+        .optimizer = adam_state.tensors,
+        .optimizer_steps = adam_state.steps,
+        .rng = &adam_rng,
+        .series = {{"epoch", &adam_curves.epoch},
+                   {"train_loss", &adam_curves.train_loss},
+                   {"val_error", &adam_curves.val_error}},
+        .tag = {{"lesson", info.name},
+                {"seed", std::to_string(opt.seed)},
+                {"code_size", std::to_string(code_size)},
+                {"batch_size", std::to_string(opt.batch_size)},
+                {"lr", std::to_string(opt.lr)},
+                {"data", data.synthetic ? "synthetic" : opt.quick ? "quick" : "full"}}};
+    const std::string checkpoint_path = lesson.out_path("adam_checkpoint.safetensors");
+    if (opt.resume && hg::load_training(checkpoint_path, checkpoint))
+      std::printf("resuming from %s after epoch %d\n", checkpoint_path.c_str(),
+                  checkpoint.epoch);
+    for (int e = checkpoint.epoch + 1; e <= opt.epochs; ++e) {
+      adam_curves.epoch.push_back(e);
+      adam_curves.train_loss.push_back(train_epoch(adam_ae, adam, data.train,
+          opt.batch_size, adam_rng, tape, LossKind::SquaredError, e, opt.epochs));
+      adam_curves.val_error.push_back(test_error(adam_ae, data.validation, tape));
+      checkpoint.epoch = e;
+      hg::save_training(checkpoint_path, checkpoint);
+    }
 
     const double sgd_error = test_error(sgd_ae, data.test, tape);
     const double adam_error = test_error(adam_ae, data.test, tape);

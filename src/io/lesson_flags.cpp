@@ -87,13 +87,13 @@ void set_custom(const LessonFlag& f, std::string_view text) {
   }
 }
 
-const char* const kCommon[] = {"epochs", "batch-size", "lr",   "seed",
-                               "threads", "data",      "out",  "quick",
-                               "step",   "synthetic",  "help"};
+const char* const kCommon[] = {"epochs", "batch-size", "lr",     "seed",
+                               "threads", "data",      "out",    "quick",
+                               "step",   "synthetic",  "resume", "help"};
 
 bool is_bool_common(std::string_view name) {
   return name == "quick" || name == "step" || name == "synthetic" ||
-         name == "help";
+         name == "resume" || name == "help";
 }
 
 }  // namespace
@@ -170,6 +170,7 @@ LessonOptions parse_lesson_flags(int argc, const char* const* argv,
       if (name == "quick") o.quick = b;
       if (name == "step") o.step = b;
       if (name == "synthetic") o.synthetic = b;
+      if (name == "resume") o.resume = b;
       if (name == "help") o.help = b;
     }
   }
@@ -201,6 +202,7 @@ std::string lesson_usage(const LessonInfo& info) {
   line("--quick", "a few hundred samples: a smoke test in seconds");
   line("--step", "pause after each numbered step until Enter");
   line("--synthetic", "generated images instead of Fashion-MNIST");
+  line("--resume", "continue from the checkpoint in the out dir");
   line("--help", "this message");
   if (!info.flags.empty()) s << "lesson flags:\n";
   for (const LessonFlag& f : info.flags) {

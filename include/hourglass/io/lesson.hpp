@@ -14,7 +14,7 @@
 //   }
 //
 // Common flags: --epochs N --batch-size N --lr X --seed N --threads N
-// --data DIR --out DIR --quick --step --synthetic --help, written as
+// --data DIR --out DIR --quick --step --synthetic --resume --help, written as
 // `--flag value` or `--flag=value`. A bad flag prints
 //   error: --epochs expects a positive integer, got "abc"
 // and the usage, exit code 2; --help prints the usage, exit code 0; an
@@ -78,6 +78,7 @@ struct LessonOptions {
   bool quick = false;    // a few hundred samples: smoke tests
   bool step = false;     // pause between numbered steps
   bool synthetic = false;  // generated images instead of Fashion-MNIST
+  bool resume = false;   // continue from the checkpoint in out_dir, if any
   bool help = false;
 };
 
