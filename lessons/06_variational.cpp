@@ -386,7 +386,7 @@ int main(int argc, char** argv) {
     // (Gray targets make this a convenient score rather than a true
     // probability of the image, so the nats below are not comparable with
     // papers' numbers on binarised MNIST; they compare our models.)
-    // The floor to beat: answer every image with the mean training image.
+    // The level to beat: answer every image with the mean training image.
     hg::LessonData data =
         hg::load_lesson_data(opt.data_dir, opt.synthetic, opt.quick, rng);
     const int pixels = data.train.pixels();
