@@ -22,18 +22,22 @@
 // How to run it
 //   scripts/lesson 04_sparse                  full run, about 2 minutes
 //   scripts/lesson 04_sparse --quick          a few seconds, fewer samples
-//   scripts/lesson 04_sparse --beta 0         no sparsity at all
-//   scripts/lesson 04_sparse --l1 1e-4        add an L1 weight penalty
+//   scripts/lesson 04_sparse --beta 3         enforce ρ harder
+//   scripts/lesson 04_sparse --l2 0 --l1 1e-3 L1 instead of L2 on the weights
 //
 // What to look for
 //   - activations.svg: without the penalty the units' mean activations are
 //     spread out, with it they pile up near ρ. The table gives the measured
 //     mean against ρ.
-//   - filters_sparse.png against filters_dense.png: with the penalty the
-//     rows of W_e look like localised strokes and edges (each unit answers
-//     to one piece of a garment); without it most look like noise.
+//   - filters_sparse.png against filters_dense.png: with the penalty many
+//     rows of W_e show one piece of a garment (a sole, a sleeve, a trouser
+//     leg, a collar edge); units the data rarely turns on stay grainy.
+//     Without it every filter is a fine, noise-like pattern spread over the
+//     whole garment area: each unit sees a bit of everything.
+//   - reconstructions.png: originals, then the unpenalised model, then the
+//     sparse one (blurrier: the price of sparsity).
 //   - The classifier reads the classes better from the sparse codes than
-//     from the pixels.
+//     from the pixels (85% against 83% in the default run).
 //   The figures of a full run are in lessons/README.md.
 
 #include <algorithm>
@@ -153,6 +157,22 @@ std::vector<double> mean_activations(const hg::Tensor& codes) {
   return rho_hat;
 }
 
+// The laziest answer: the average training image, whatever the input. A
+// model that learned nothing scores about this.
+double mean_image_error(const hg::Dataset& train, const hg::Dataset& test) {
+  hg::Tensor mean_image(hg::Shape{1, train.pixels()});
+  for (int i = 0; i < train.size(); ++i)
+    for (int p = 0; p < train.pixels(); ++p) mean_image[p] += train.images.at(i, p);
+  for (float& v : mean_image) v /= static_cast<float>(train.size());
+  double sum = 0;
+  for (int i = 0; i < test.size(); ++i)
+    for (int p = 0; p < test.pixels(); ++p) {
+      const double d = test.images.at(i, p) - mean_image[p];
+      sum += d * d;
+    }
+  return sum / static_cast<double>(test.images.size());
+}
+
 double average(const std::vector<double>& v) {
   double s = 0;
   for (double x : v) s += x;
@@ -182,14 +202,14 @@ hg::Series histogram_line(const std::string& name,
 
 int main(int argc, char** argv) {
   int hidden = 1000;
-  float rho = 0.05f, beta = 3.0f, l1 = 0.0f, l2 = 0.0f;
-  int classifier_epochs = 5;
+  float rho = 0.05f, beta = 1.0f, l1 = 0.0f, l2 = 1e-3f;
+  int classifier_epochs = 3;
   hg::LessonInfo info{
       .name = "04_sparse",
       .summary = "the sparse autoencoder: 1000 units, L = ‖x − x̂‖² + β Σ KL(ρ ‖ ρ̂_j)",
-      .epochs = 4,
+      .epochs = 3,
       .batch_size = 128,
-      .lr = 1e-3f,
+      .lr = 3e-3f,
       .flags = {hg::flag("hidden", &hidden, "units in the hidden layer", 1, 4096),
                 hg::flag("rho", &rho, "target mean activation ρ", 1e-4, 0.9999),
                 hg::flag("beta", &beta, "weight β of the sparsity penalty", 0, 1e4),
@@ -249,13 +269,18 @@ int main(int argc, char** argv) {
     //      error; too small and ρ̂ drifts up, too large and the units stop
     //      carrying information (all sit at exactly ρ, whatever the image).
     // This is a penalty on ACTIVITY. The L1 and L2 penalties (flags --l1,
-    // --l2, off by default) act on the WEIGHTS instead:
+    // --l2) act on the WEIGHTS instead:
     //   λ₁ Σ|W|  gradient λ₁·sign(W): a constant pull that drives small
     //            weights to exactly 0 (sparse filters, few pixels each);
     //   λ₂ ½ΣW²  gradient λ₂·W: shrinks every weight in proportion, so
     //            weights get small but rarely exactly 0 (weight decay).
     // Neither limits how many units are on for an image, which is what
-    // makes a wide code selective.
+    // makes a wide code selective. A small L2 (λ₂ = 1e-3, on by default,
+    // the same for both models) does one useful chore here: a weight whose
+    // pixel is always black (the image border) gets no gradient from the
+    // data and would keep its random starting value forever; L2 is the only
+    // force on it and takes it to 0, so the filters show what was learned,
+    // not what was drawn at initialisation.
     hg::Adam sparse_opt(sparse.params(), {.lr = opt.lr});
     const Penalty kl{.beta = beta, .rho = rho, .l1 = l1, .l2 = l2};
     for (int e = 1; e <= opt.epochs; ++e)
@@ -310,8 +335,10 @@ int main(int argc, char** argv) {
         error_per_pixel(data.test.images, dense_test.reconstructions);
     const double sparse_error =
         error_per_pixel(data.test.images, sparse_test.reconstructions);
-    std::printf("test error per pixel: no penalty %.5f, sparse %.5f\n",
-                dense_error, sparse_error);
+    const double baseline = mean_image_error(data.train, data.test);
+    std::printf("test error per pixel: no penalty %.5f, sparse %.5f, the mean "
+                "image %.5f\n",
+                dense_error, sparse_error, baseline);
     const int shown = std::min(12, data.test.size());
     hg::write_png(lesson.out_path("reconstructions.png"),
                   hg::triples_grid(data.test.images, dense_test.reconstructions,
@@ -354,6 +381,8 @@ int main(int argc, char** argv) {
                   fraction_on(dense_test.codes));
     lesson.result("sparse_on_fraction", "sparse: fraction of h > 0.5",
                   fraction_on(sparse_test.codes));
+    lesson.result("mean_image_error", "the mean image: test error per pixel",
+                  baseline);
     lesson.result("dense_test_error", "no penalty: test error per pixel",
                   dense_error);
     lesson.result("sparse_test_error", "sparse: test error per pixel",
