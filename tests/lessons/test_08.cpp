@@ -1,1 +1,25 @@
 #include "lesson_runner.hpp"
+
+// Lesson 08 on a few hundred images (--quick). What must hold for the lesson
+// to be telling the truth:
+//  - the contractive model's encoder Jacobian is clearly smaller than the
+//    plain model's, and so is the measured code displacement;
+//  - the measured displacement per unit of random perturbation agrees with
+//    the closed form, ‖J‖_F / √D (a wrong penalty or a wrong measurement
+//    breaks it);
+//  - both models still reconstruct better than the mean image.
+TEST_SUITE("lesson_08") {
+  TEST_CASE("08_contractive --quick: smaller Jacobian, codes move less") {
+    auto r = lesson_test::run("08_contractive", "--epochs 10");
+    const double baseline = r.at("mean_image_error");
+    CHECK(baseline > 0.01);
+    CHECK(r.at("plain_test_error") < 0.9 * baseline);
+    CHECK(r.at("cae_test_error") < 0.95 * baseline);
+    CHECK(r.at("cae_jacobian") < 0.7 * r.at("plain_jacobian"));
+    CHECK(r.at("sensitivity_ratio") < 0.7);
+    CHECK(r.at("plain_sensitivity") ==
+          doctest::Approx(r.at("plain_predicted_sensitivity")).epsilon(0.1));
+    CHECK(r.at("cae_sensitivity") ==
+          doctest::Approx(r.at("cae_predicted_sensitivity")).epsilon(0.1));
+  }
+}

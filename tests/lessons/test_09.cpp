@@ -1,1 +1,21 @@
 #include "lesson_runner.hpp"
+
+// Lesson 09 on a few hundred images (--quick): k-means on every feature set
+// finds clusters that follow the classes far better than shuffled clusters
+// of the same sizes, and one linear layer reads the classes from each
+// feature set far above chance (0.1). The autoencoder, barely trained on
+// 512 images, must still reconstruct clearly better than the mean image.
+TEST_SUITE("lesson_09") {
+  TEST_CASE("09_codes --quick: clusters and classifiers beat chance") {
+    auto r = lesson_test::run("09_codes");
+    const bool real = lesson_test::have_fashion_mnist();
+    CHECK(r.at("ae_test_error") < (real ? 0.6 : 0.9) * r.at("mean_image_error"));
+    for (const char* k : {"ae", "pca", "pixels"}) {
+      CAPTURE(k);
+      const std::string s = k;
+      CHECK(r.at(s + "_purity") > r.at(s + "_random_purity") + 0.15);
+      CHECK(r.at(s + "_test_purity") > r.at(s + "_random_purity") + 0.1);
+      CHECK(r.at(s + "_accuracy") > 0.45);
+    }
+  }
+}
