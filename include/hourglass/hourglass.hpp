@@ -14,6 +14,7 @@
 #include "hourglass/nn/init.hpp"
 #include "hourglass/nn/conv.hpp"
 #include "hourglass/nn/linear.hpp"
+#include "hourglass/nn/log_sum_exp.hpp"
 #include "hourglass/nn/losses.hpp"
 #include "hourglass/nn/pca.hpp"
 
