@@ -156,10 +156,7 @@ int main(int argc, char** argv) {
 
     // -----------------------------------------------------------------------
     lesson.step(1, "Load Fashion-MNIST and choose the noises");
-    hg::LessonData data =
-        hg::load_lesson_data(opt.data_dir, opt.synthetic, opt.quick, rng);
-    const int pixels = data.train.pixels();
-    const int H = data.test.height, W = data.test.width;
+    // The --noise flag first, so a typo fails before the data is read.
     std::vector<Noise> noises;
     const std::vector<Noise> every = {{hg::NoiseKind::Gaussian, sigma},
                                       {hg::NoiseKind::Mask, mask},
@@ -168,6 +165,10 @@ int main(int argc, char** argv) {
     for (const Noise& n : every)
       if (which == "all" || hg::parse_noise_kind(which) == n.kind)
         noises.push_back(n);
+    hg::LessonData data =
+        hg::load_lesson_data(opt.data_dir, opt.synthetic, opt.quick, rng);
+    const int pixels = data.train.pixels();
+    const int H = data.test.height, W = data.test.width;
     std::printf("train %d, test %d images%s; noises:", data.train.size(),
                 data.test.size(), data.synthetic ? " (synthetic shapes)" : "");
     for (const Noise& n : noises)
