@@ -28,8 +28,11 @@
 //   - denoise_<kind>.png: rows of clean, noisy, denoised, and the plain
 //     autoencoder's answer to the same noisy images. The stamp vanishes
 //     under the denoiser and shows through the plain autoencoder.
-//   - The PSNR table: the denoiser gains several dB over the noisy input,
-//     and clearly more than the plain autoencoder does.
+//   - The PSNR table: the denoiser gains several dB over the noisy input
+//     (about +4 dB for the stamp, +7.5 to +8.5 dB for the other three in
+//     the default run), and ends 2 to 7 dB above the plain autoencoder.
+//     Masking noise is where the plain one fails most: it has never seen
+//     a garment with half its pixels missing.
 //   The figures of a full run are in lessons/README.md.
 
 #include <algorithm>
