@@ -25,13 +25,25 @@
 //
 // What to look for
 //   - The table and features.svg: purity and accuracy per feature set.
-//     Purity far above the "random clusters" line means the features group
-//     the classes without ever being shown a label.
-//   - The time: k-means on 32 numbers per image against 784. The codes are
-//     24.5 times smaller, and the distance GEMM shrinks with them.
-//   - centroids.png: the ten cluster centres as images. Raw pixels' centres
-//     are averages of images; PCA's and the autoencoder's are decoded from
-//     their centroid codes.
+//     Every purity is far above the "random clusters" line (≈ 0.11): the
+//     features group the classes without ever being shown a label.
+//   - A sobering result of a default run: the autoencoder's codes
+//     reconstruct far better than PCA's (test error ≈ 0.011 against
+//     ≈ 0.015), yet k-means finds *less* pure clusters in them (≈ 0.51
+//     against ≈ 0.55 for PCA and for pixels), and the linear classifier
+//     reads them no better (≈ 0.79 against ≈ 0.81; ≈ 0.84 on pixels). A
+//     code trained only to reconstruct owes nothing to the classes, nor
+//     to Euclidean distance: its 32 units have unequal, arbitrary scales,
+//     and k-means measures distance as if they were all alike. Lesson 04's
+//     sparse codes and lesson 06's VAE codes shape the code space on
+//     purpose; here it is whatever reconstruction needed.
+//   - The time: k-means on 32 numbers per image runs about 40 times faster
+//     than on 784 — more than the 24.5 times fewer multiply-adds, because
+//     55,000 codes (7 MB) stay in cache while 55,000 images (172 MB) are
+//     streamed from memory on every Lloyd iteration.
+//   - centroids.png: the ten cluster centres as images (rows: pixels' centres,
+//     PCA's decoded, the autoencoder's decoded). Bags, trousers, sneakers,
+//     boots get clusters of their own; shirts, pullovers and coats share.
 //   The figures of a full run are in lessons/README.md.
 
 #include <algorithm>
@@ -241,7 +253,7 @@ int main(int argc, char** argv) {
     //   ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖²
     // the middle term for all pairs is one GEMM, X·Cᵀ, and its cost is
     // N·k·D: D = 32 against D = 784 is the speed-up to expect per
-    // iteration. Purity: each cluster is named after its most common class;
+    // iteration, at least (see the time in the table). Purity: each cluster is named after its most common class;
     // purity is the share of images whose class is their cluster's name.
     hg::Rng km_rng(opt.seed + 2);
     for (Features& f : sets) {

@@ -77,6 +77,26 @@ Tensor seed_plus_plus(const Tensor& X, int k, Rng& rng) {
   return C;
 }
 
+// D2 = ‖x‖² − 2 X·Cᵀ + ‖c‖², clamped at 0; xx: ‖x_n‖² computed once by the
+// caller, since X does not change between Lloyd iterations.
+// X: (N, D), C: (k, D), D2: (N, k)
+void distances_into(const Tensor& X, const std::vector<float>& xx,
+                    const Tensor& C, Tensor& D2) {
+  const int N = X.rows(), k = C.rows(), D = X.cols();
+  D2.resize(Shape{N, k});
+  kernels::gemm({.trans_a = kernels::Trans::No, .trans_b = kernels::Trans::Yes,
+                 .M = N, .N = k, .K = D, .alpha = -2.0f,
+                 .A = X.data(), .lda = D, .B = C.data(), .ldb = D,
+                 .beta = 0.0f, .C = D2.data(), .ldc = k});
+  const std::vector<float> cc = row_sq_norms(C);
+  for (int n = 0; n < N; ++n) {
+    float* row = D2.data() + static_cast<size_t>(n) * k;
+    for (int c = 0; c < k; ++c)
+      row[c] = std::max(0.0f, row[c] + xx[static_cast<size_t>(n)] +
+                                  cc[static_cast<size_t>(c)]);
+  }
+}
+
 struct Run {
   Tensor C;
   std::vector<int> a;
@@ -92,9 +112,11 @@ Run lloyd(const Tensor& X, Tensor C, int max_iterations) {
   std::vector<double> sums(static_cast<size_t>(k) * D);
   std::vector<int> counts(static_cast<size_t>(k));
   std::vector<float> best(static_cast<size_t>(N));
+  const std::vector<float> xx = row_sq_norms(X);
+  Tensor D2;
   for (int it = 1; it <= max_iterations; ++it) {
     // assign: the nearest centroid of every point, from one GEMM
-    const Tensor D2 = squared_distances(X, C);
+    distances_into(X, xx, C, D2);
     bool changed = false;
     for (int n = 0; n < N; ++n) {
       const float* row = D2.data() + static_cast<size_t>(n) * k;
@@ -145,20 +167,8 @@ Tensor squared_distances(const Tensor& X, const Tensor& C) {
   check(X.rank() == 2 && C.rank() == 2 && X.cols() == C.cols(),
         "squared_distances: X is ", X.shape(), ", C is ", C.shape(),
         " (expected (N, D) and (k, D))");
-  const int N = X.rows(), k = C.rows(), D = X.cols();
-  Tensor D2(Shape{N, k});
-  // D2 = −2 X·Cᵀ, then add ‖x_n‖² and ‖c_k‖².   X: (N, D), C: (k, D)
-  kernels::gemm({.trans_a = kernels::Trans::No, .trans_b = kernels::Trans::Yes,
-                 .M = N, .N = k, .K = D, .alpha = -2.0f,
-                 .A = X.data(), .lda = D, .B = C.data(), .ldb = D,
-                 .beta = 0.0f, .C = D2.data(), .ldc = k});
-  const std::vector<float> xx = row_sq_norms(X), cc = row_sq_norms(C);
-  for (int n = 0; n < N; ++n) {
-    float* row = D2.data() + static_cast<size_t>(n) * k;
-    for (int c = 0; c < k; ++c)
-      row[c] = std::max(0.0f, row[c] + xx[static_cast<size_t>(n)] +
-                                  cc[static_cast<size_t>(c)]);
-  }
+  Tensor D2;
+  distances_into(X, row_sq_norms(X), C, D2);
   return D2;
 }
 
