@@ -8,14 +8,13 @@
 TEST_SUITE("lesson_09") {
   TEST_CASE("09_codes --quick: clusters and classifiers beat chance") {
     auto r = lesson_test::run("09_codes");
-    const bool real = lesson_test::have_fashion_mnist();
-    CHECK(r.at("ae_test_error") < (real ? 0.6 : 0.9) * r.at("mean_image_error"));
+    CHECK(r.at("ae_test_error") < 0.6 * r.at("mean_image_error"));
     for (const char* k : {"ae", "pca", "pixels"}) {
       CAPTURE(k);
       const std::string s = k;
-      CHECK(r.at(s + "_purity") > r.at(s + "_random_purity") + 0.15);
-      CHECK(r.at(s + "_test_purity") > r.at(s + "_random_purity") + 0.1);
-      CHECK(r.at(s + "_accuracy") > 0.45);
+      CHECK(r.at(s + "_purity") > r.at(s + "_random_purity") + 0.2);
+      CHECK(r.at(s + "_test_purity") > r.at(s + "_random_purity") + 0.15);
+      CHECK(r.at(s + "_accuracy") > 0.5);
     }
   }
 }
