@@ -3,7 +3,8 @@
 //
 // Shared by the seeded mutation harness that runs in the test suite
 // (test_fuzz.cpp) and by the libFuzzer entry points (fuzz_main.cpp, built
-// only with clang; see scripts/fuzz). Anything else (another exception, a
+// only with clang; see scripts/fuzz). Defined in targets_data.cpp and
+// targets_io.cpp, so each libFuzzer program links only its own layer. Anything else (another exception, a
 // crash, a sanitizer report, a hang) is a bug. What this is not: a test of
 // the parsers' answers on valid input; their own tests do that.
 #pragma once

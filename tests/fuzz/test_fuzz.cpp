@@ -1,6 +1,6 @@
 // The in-suite fuzz pass: every target runs its seeds, every regression
 // input kept in tests/data/fuzz/<target>/, and a fixed number of seeded
-// mutations of the seeds (HG_FUZZ_RUNS, default 3000 per target). Each
+// mutations of the seeds (HG_FUZZ_RUNS, default 10000 per target). Each
 // input must end in a result or an hg::Error; the sanitizer build of the
 // suite turns any out-of-bounds read or undefined behaviour into a failure.
 // On a failure the input is written to fuzz-failure-<target>.bin so it can
@@ -44,7 +44,7 @@ std::vector<ByteVec> read_dir(const fs::path& dir) {
 
 int runs_per_target() {
   const char* env = std::getenv("HG_FUZZ_RUNS");
-  return env ? std::max(0, std::atoi(env)) : 3000;
+  return env ? std::max(0, std::atoi(env)) : 10000;
 }
 
 struct Tally {

@@ -1,56 +1,14 @@
-// The fuzz targets (see targets.hpp). Each one catches hg::Error, the
-// expected refusal, and lets everything else escape.
-#include "targets.hpp"
-
+// The fuzz targets of the io layer (see targets.hpp): checkpoints coming
+// back from disk and the command line. hg::Error is the expected refusal;
+// everything else escapes.
 #include <string>
 #include <vector>
 
-#include "hourglass/data/gzip.hpp"
-#include "hourglass/data/idx.hpp"
-#include "hourglass/data/inflate.hpp"
+#include "attempt.hpp"
 #include "hourglass/io/lesson.hpp"
 #include "hourglass/io/safetensors.hpp"
 
 namespace hg_fuzz {
-
-namespace {
-
-template <class F>
-Outcome attempt(F&& f) {
-  try {
-    f();
-    return Outcome::Accepted;
-  } catch (const hg::Error&) {
-    return Outcome::Refused;
-  }
-}
-
-}  // namespace
-
-Outcome gzip(Bytes in) {
-  return attempt([&] { hg::gunzip(in, "fuzz.gz"); });
-}
-
-Outcome inflate(Bytes in) {
-  if (in.empty()) return attempt([&] { hg::inflate(in); });
-  const Bytes rest = in.subspan(1);
-  return attempt([&] {
-    if (in[0] % 2 == 0)
-      hg::inflate(rest, "fuzz.deflate");
-    else
-      hg::zlib_inflate(rest, "fuzz.zlib");
-  });
-}
-
-Outcome idx(Bytes in) {
-  // Both parsers see every input: an images header mutated into a labels
-  // header (or back) is exactly the kind of confusion to try.
-  const Outcome images = attempt([&] { hg::parse_idx_images(in, "fuzz.idx"); });
-  const Outcome labels = attempt([&] { hg::parse_idx_labels(in, "fuzz.idx", 10); });
-  return images == Outcome::Accepted || labels == Outcome::Accepted
-             ? Outcome::Accepted
-             : Outcome::Refused;
-}
 
 Outcome safetensors(Bytes in) {
   const std::string_view text(reinterpret_cast<const char*>(in.data()), in.size());
