@@ -1,5 +1,6 @@
-// The in-suite fuzz pass: every target runs its seeds, every regression
-// input kept in tests/data/fuzz/<target>/, and a fixed number of seeded
+// The in-suite fuzz pass: every target runs its seeds, every bad input
+// kept in tests/data/fuzz/<target>/ (hand-made hostile files and any input
+// that ever broke a parser; each must be refused), and a fixed number of seeded
 // mutations of the seeds (HG_FUZZ_RUNS, default 10000 per target). Each
 // input must end in a result or an hg::Error; the sanitizer build of the
 // suite turns any out-of-bounds read or undefined behaviour into a failure.
@@ -99,7 +100,12 @@ TEST_SUITE("fuzz") {
       const auto regressions = read_dir(source_root() / "tests/data/fuzz" / name);
       REQUIRE(!seeds.empty());
       Tally tally;
-      for (const ByteVec& r : regressions) run_one(t, r, tally);
+      // Kept inputs are known-bad: each must be refused, not just survived.
+      for (const ByteVec& r : regressions) {
+        run_one(t, r, tally);
+        CHECK_MESSAGE(t.run(r) == hg_fuzz::Outcome::Refused, name,
+                      ": a kept bad input of ", r.size(), " bytes was accepted");
+      }
       hg_fuzz::Mutator m(0x5eed0000u + std::uint64_t(name.size()) * 131u + std::uint64_t(name[0]));
       hg::Rng pick{std::uint64_t(name[0])};
       for (int i = 0; i < runs; ++i) {
