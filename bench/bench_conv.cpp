@@ -13,8 +13,8 @@
 //
 // Threads: --threads N is not a Google Benchmark flag; set HG_THREADS=N
 // (default 1). Rates use CPU time, which other processes on a shared
-// machine do not inflate; with HG_THREADS > 1 add --benchmark_... flags or
-// read the Time column instead. The op rows start after one untimed pass
+// machine do not inflate; with HG_THREADS > 1 read the Time column (wall
+// clock) instead. The op rows start after one untimed pass
 // that sizes the tape's buffers (im2col included).
 //   build/bench/bench_conv --benchmark_repetitions=3
 //       --benchmark_report_aggregates_only=true

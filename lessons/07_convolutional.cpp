@@ -40,13 +40,18 @@
 //   scripts/lesson 07_convolutional --step          pause between the steps
 //
 // What to look for
-//   - The table of step 6: the conv autoencoder reaches a lower test error
-//     than the dense one with about a quarter of its parameters, at a higher
-//     cost per image (each weight is used at hundreds of positions).
+//   - The table of step 6: the conv autoencoder matches the dense one's
+//     test error (0.0121 against 0.0122 in a default run, both below PCA's
+//     0.0151) with an eighth of its parameters, at about 15 times the time
+//     per epoch: each weight is used at hundreds of positions, in small,
+//     irregular products that keep GEMM far from its peak.
+//   - Step 3: the same layer as seven loops and as im2col + GEMM.
 //   - filters.png: the first layer's 3×3 filters are edge and blob
 //     detectors; feature_maps.png shows what each finds in one image.
 //   - inpainting.png: the damaged image, the plain autoencoder's answer
-//     (it reconstructs the hole as a hole), the inpainting network's answer.
+//     (it reconstructs the hole as a dark blob), the inpainting network's
+//     answer; inside the holes its error is about a tenth of the plain
+//     model's and a quarter of the mean image's.
 //   The figures of a full run are in lessons/README.md.
 
 #include <algorithm>
@@ -361,10 +366,11 @@ int main(int argc, char** argv) {
 
     // -----------------------------------------------------------------------
     lesson.step(6, "Convolutional against dense");
-    // Same test images, same yardstick. The conv model wins with fewer
-    // weights because its first layers need not learn each edge at each
-    // place: the structure of images (nearby pixels belong together, the
-    // same pattern can appear anywhere) is built into it.
+    // Same test images, same yardstick. The conv model keeps up with an
+    // eighth of the weights because its first layers need not learn each
+    // edge at each place: the structure of images (nearby pixels belong
+    // together, the same pattern can appear anywhere) is built into it.
+    // Most of its parameters sit in the two Linear layers around the code.
     const hg::Tensor conv_images = reconstruct_all(conv_ae, test, tape);
     const hg::Tensor dense_images = reconstruct_all(dense_ae, test, tape);
     const double conv_error = error_per_pixel(test, conv_images);
@@ -385,7 +391,7 @@ int main(int argc, char** argv) {
                               .x_label = "epoch",
                               .y_label = "mean (x - x̂)²",
                               .series = {{"convolutional", epochs, conv_val},
-                                         {"dense 784-256-64-32", epochs, dense_val},
+                                         {"dense", epochs, dense_val},
                                          {"PCA", {1.0, double(opt.epochs)},
                                           {pca_error, pca_error}}},
                               .log_y = true});
