@@ -1,0 +1,156 @@
+// bench_train_step: one whole training step (forward, backward, Adam) at
+// batch 128 for the lesson models, on 1 thread and on 2.
+//
+//   vanilla  784-32-784           sigmoid code, sigmoid out, MSE
+//   deep     784-256-64-256-784   ReLU inside, sigmoid out (as BCE on logits)
+//   vae      784-400-(20, 20)-400-784, ReLU, Bernoulli decoder, −ELBO
+//
+// Counters:
+//   samples/s   images trained per second
+//   GFLOP/s     the GEMM work only, 2·B·in·out per Linear for the forward,
+//               the same for dW, and again for dx except on the first layer
+//               (its input needs no gradient); elementwise work not counted
+//   pct_peak    GFLOP/s as a percentage of ONE core's measured FMA peak
+//               (bench/peak.hpp), also for the 2-thread rows
+//   allocs/step heap allocations per step after the warm-up steps, counted
+//               by replacing the global operator new in this program
+// Single-thread rows use CPU time; 2-thread rows the wall clock.
+// What it is not: a convergence test (the data are random pixels in [0, 1]).
+//
+//   build/bench/bench_train_step --benchmark_repetitions=5
+//       --benchmark_report_aggregates_only=true   (one command line)
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "hourglass/hourglass.hpp"
+#include "count_allocs.hpp"
+#include "peak.hpp"
+
+
+namespace {
+
+using hg::Var;
+constexpr int kBatch = 128;
+double g_peak_gflops = 0.0;
+
+// GEMM flops of one step through Linear layers of the given (in, out),
+// in order; layer 0 reads the input, which needs no gradient.
+double step_flops(const std::vector<std::pair<int, int>>& layers) {
+  double f = 0.0;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const double one = 2.0 * kBatch * layers[i].first * layers[i].second;
+    f += one * (i == 0 ? 2 : 3);  // forward, dW, and dx unless first
+  }
+  return f;
+}
+
+struct Vanilla {
+  hg::Linear enc, dec;
+  explicit Vanilla(hg::Rng& rng) : enc(784, 32, rng), dec(32, 784, rng) {}
+  hg::ParameterList params() { return hg::params(enc, dec); }
+  Var loss(Var x, hg::Rng&) { return mse(sigmoid(dec(sigmoid(enc(x)))), x); }
+  static double flops() { return step_flops({{784, 32}, {32, 784}}); }
+};
+
+struct Deep {
+  hg::Linear e1, e2, d1, d2;
+  explicit Deep(hg::Rng& rng)
+      : e1(784, 256, rng, hg::Init::He), e2(256, 64, rng, hg::Init::He),
+        d1(64, 256, rng, hg::Init::He), d2(256, 784, rng) {}
+  hg::ParameterList params() { return hg::params(e1, e2, d1, d2); }
+  Var loss(Var x, hg::Rng&) {
+    Var h = relu(e2(relu(e1(x))));
+    return bce_with_logits(d2(relu(d1(h))), x);  // = BCE(σ(logits), x)
+  }
+  static double flops() {
+    return step_flops({{784, 256}, {256, 64}, {64, 256}, {256, 784}});
+  }
+};
+
+struct Vae {
+  hg::Linear hidden, to_mu, to_logvar, dec_hidden, dec_out;
+  hg::Tensor eps{hg::Shape{kBatch, 20}};
+  explicit Vae(hg::Rng& rng)
+      : hidden(784, 400, rng, hg::Init::He), to_mu(400, 20, rng),
+        to_logvar(400, 20, rng), dec_hidden(20, 400, rng, hg::Init::He),
+        dec_out(400, 784, rng) {}
+  hg::ParameterList params() {
+    return hg::params(hidden, to_mu, to_logvar, dec_hidden, dec_out);
+  }
+  Var loss(Var x, hg::Rng& rng) {
+    Var h = relu(hidden(x));
+    Var mu = to_mu(h), logvar = to_logvar(h);
+    rng.fill_normal(eps, 0.0f, 1.0f);
+    Var z = mu + exp(0.5f * logvar) * x.tape().input(eps);  // z = μ + σ ⊙ ε
+    Var rec = bce_with_logits(dec_out(relu(dec_hidden(z))), x);
+    return rec + gaussian_kl(mu, logvar);
+  }
+  static double flops() {
+    return step_flops({{784, 400}, {400, 20}, {400, 20}, {20, 400}, {400, 784}});
+  }
+};
+
+template <class Model>
+void train_step(benchmark::State& state, int threads) {
+  hg::kernels::set_num_threads(threads);
+  hg::Rng rng(1);
+  Model model(rng);
+  hg::Adam opt(model.params(), {.lr = 1e-3f});
+  hg::Tensor images(hg::Shape{kBatch, 784});
+  rng.fill_uniform(images, 0.0f, 1.0f);
+  hg::Tape tape;
+  const auto step = [&] {
+    tape.clear();
+    opt.zero_grad();
+    Var loss = model.loss(tape.input(images), rng);
+    tape.backward(loss);
+    opt.step();
+  };
+  for (int i = 0; i < 3; ++i) step();  // warm-up: buffers reach their size
+
+  const long allocs0 = hg::bench::heap_allocations();
+  long steps = 0;
+  for (auto _ : state) {
+    step();
+    ++steps;
+  }
+  const long allocs = hg::bench::heap_allocations() - allocs0;
+  hg::kernels::set_num_threads(1);
+
+  using C = benchmark::Counter;
+  const double flops = Model::flops();
+  state.counters["samples/s"] = C(kBatch, C::kIsIterationInvariantRate);
+  state.counters["GFLOP/s"] = C(flops * 1e-9, C::kIsIterationInvariantRate);
+  state.counters["pct_peak"] =
+      C(flops * 1e-9 * 100.0 / g_peak_gflops, C::kIsIterationInvariantRate);
+  state.counters["allocs/step"] = C(steps ? double(allocs) / double(steps) : 0.0);
+}
+
+void register_model(const char* name, void (*fn)(benchmark::State&, int)) {
+  for (int threads : {1, 2}) {
+    const std::string n = std::string("train_step/") + name + "/threads:" +
+                          std::to_string(threads);
+    auto* b = benchmark::RegisterBenchmark(
+        n.c_str(), [fn, threads](benchmark::State& s) { fn(s, threads); });
+    b->Unit(benchmark::kMicrosecond);
+    if (threads > 1) b->UseRealTime();  // CPU time would miss the worker
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  g_peak_gflops = hg::bench::measure_peak_gflops();
+  std::printf("single-core fp32 FMA peak: %.1f GFLOP/s\n", g_peak_gflops);
+  register_model("vanilla_784_32", train_step<Vanilla>);
+  register_model("deep_784_256_64", train_step<Deep>);
+  register_model("vae_784_400_20", train_step<Vae>);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
