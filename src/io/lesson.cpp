@@ -47,8 +47,15 @@ void Lesson::result(const std::string& key, const std::string& label,
 
 void Lesson::finish() {
   if (results_.empty()) return;
+  // Labels may hold UTF-8 (σ, ², …): pad by characters, not bytes. A
+  // character is every byte that is not a continuation byte 10xxxxxx.
+  auto columns = [](const std::string& text) {
+    std::size_t n = 0;
+    for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+    return n;
+  };
   std::size_t width = 0;
-  for (const Result& r : results_) width = std::max(width, r.label.size());
+  for (const Result& r : results_) width = std::max(width, columns(r.label));
   out_ << "\n== Results (" << info_.name << (options_.quick ? ", --quick" : "")
        << ") ==\n";
   std::ostringstream file;
@@ -56,7 +63,7 @@ void Lesson::finish() {
   for (const Result& r : results_) {
     char number[32];
     std::snprintf(number, sizeof number, "%.6g", r.value);
-    out_ << "  " << r.label << std::string(width - r.label.size() + 2, ' ')
+    out_ << "  " << r.label << std::string(width - columns(r.label) + 2, ' ')
          << number << '\n';
     file << r.key << ' ' << r.value << '\n';
   }
