@@ -1,7 +1,28 @@
 // Tape and Var: node storage, leaves, and the one reverse loop.
 #include "hourglass/autodiff/tape.hpp"
 
+#include <algorithm>
+
+#include "hourglass/kernels/thread_pool.hpp"
+
 namespace hg {
+
+namespace {
+// dst = src (n floats) or dst = 0, split over the pool for big arrays: at
+// batch 128 an image batch or a gradient is 100k floats, and one thread
+// alone does not saturate the memory bandwidth.
+constexpr std::size_t kGrain = 32768;
+void copy_split(const float* src, float* dst, std::size_t n) {
+  kernels::parallel_range(n, kGrain, [&](std::size_t lo, std::size_t hi) {
+    std::copy(src + lo, src + hi, dst + lo);
+  });
+}
+void zero_split(float* dst, std::size_t n) {
+  kernels::parallel_range(n, kGrain, [&](std::size_t lo, std::size_t hi) {
+    std::fill(dst + lo, dst + hi, 0.0f);
+  });
+}
+}  // namespace
 
 // ---- Var --------------------------------------------------------------------
 
@@ -74,7 +95,8 @@ Node& Tape::push(const char* op, Shape shape, BackwardFn backward,
 
 Var Tape::input(const Tensor& value) {
   Node& n = next_node();
-  n.value = value;  // copy-assign reuses the buffer when it is big enough
+  n.value.resize(value.shape());  // reuses the buffer when it is big enough
+  copy_split(value.data(), n.value.data(), value.size());
   return Var(this, size_ - 1);
 }
 
@@ -112,7 +134,7 @@ void Tape::backward(Var loss) {
     Node& n = node(i);
     if (!n.needs_grad || n.param) continue;
     n.grad_buffer.resize(n.value.shape());
-    n.grad_buffer.zero();
+    zero_split(n.grad_buffer.data(), n.grad_buffer.size());
   }
   l.grad()[0] += 1.0f;  // dL/dL = 1 (+= also right when the loss is a param)
 

@@ -1,9 +1,13 @@
 // Adam's update: one branch-free loop per parameter (see adam.hpp for the
 // math). It vectorises because the build passes -fno-math-errno (see
 // src/optim/meson.build): without it, sqrt may set errno, a hidden branch.
+// Each element's update is independent of every other, so a big parameter
+// is cut into ranges that the thread pool updates side by side.
 #include "hourglass/optim/adam.hpp"
 
 #include <cmath>
+
+#include "hourglass/kernels/thread_pool.hpp"
 
 namespace hg {
 
@@ -67,9 +71,13 @@ void Adam::step() {
   for (std::size_t i = 0; i < params_.size(); ++i) {
     Parameter& p = *params_[i];
     check_sizes(i, m_[i].size());
-    adam_update(p.value.data(), p.grad.data(), m_[i].data(), v_[i].data(),
-                p.value.size(), step_size, inv_sqrt_bc2, o.beta1, o.beta2,
-                o.eps, l2, decay);
+    float *w = p.value.data(), *m = m_[i].data(), *v = v_[i].data();
+    const float* g = p.grad.data();
+    // ~10 flops and 20 bytes per element: 8k elements are worth a thread.
+    kernels::parallel_range(p.value.size(), 8192, [&](std::size_t lo, std::size_t hi) {
+      adam_update(w + lo, g + lo, m + lo, v + lo, hi - lo, step_size,
+                  inv_sqrt_bc2, o.beta1, o.beta2, o.eps, l2, decay);
+    });
   }
 }
 

@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "hourglass/kernels/thread_pool.hpp"
+
 namespace hg {
 
 namespace {
@@ -44,9 +46,13 @@ void SGD::step() {
   for (std::size_t i = 0; i < params_.size(); ++i) {
     Parameter& p = *params_[i];
     check_sizes(i, velocity_[i].size());
-    sgd_update(p.value.data(), p.grad.data(), velocity_[i].data(),
-               p.value.size(), lr(), options_.momentum,
-               options_.nesterov ? 1.0f : 0.0f, options_.weight_decay);
+    float *w = p.value.data(), *v = velocity_[i].data();
+    const float* g = p.grad.data();
+    // Independent per element: big parameters are split over the pool.
+    kernels::parallel_range(p.value.size(), 16384, [&](std::size_t lo, std::size_t hi) {
+      sgd_update(w + lo, g + lo, v + lo, hi - lo, lr(), options_.momentum,
+                 options_.nesterov ? 1.0f : 0.0f, options_.weight_decay);
+    });
   }
 }
 

@@ -3,6 +3,7 @@
 // calls running serially, and the checks on set_num_threads.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -129,6 +130,37 @@ TEST_SUITE("thread_pool") {
     // Resizing from inside a chunk would deadlock: it is refused.
     CHECK_THROWS_AS(parallel_for(0, 2, [](int, int) { set_num_threads(3); }), hg::Error);
     CHECK(num_threads() == 2);
+    set_num_threads(1);
+  }
+
+  TEST_CASE("parallel_range covers [0, n) once, splitting only past 2 grains") {
+    for (int threads : {1, 2, 3}) {
+      set_num_threads(threads);
+      for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7},
+                            std::size_t{33}, std::size_t{1000}}) {
+        for (std::size_t grain : {std::size_t{1}, std::size_t{16}, std::size_t{400}}) {
+          CAPTURE(threads);
+          CAPTURE(n);
+          CAPTURE(grain);
+          std::vector<std::atomic<int>> seen(n);
+          std::atomic<int> calls{0};
+          std::atomic<std::size_t> shortest{n};
+          parallel_range(n, grain, [&](std::size_t lo, std::size_t hi) {
+            ++calls;
+            if (hi - lo < shortest) shortest = hi - lo;
+            for (std::size_t i = lo; i < hi; ++i) ++seen[i];
+          });
+          for (std::size_t i = 0; i < n; ++i) REQUIRE(seen[i] == 1);
+          const std::size_t most = n / grain;
+          const int expect = n == 0 ? 0
+                             : most < 2 || threads == 1
+                                 ? 1
+                                 : static_cast<int>(std::min<std::size_t>(most, threads));
+          CHECK(calls == expect);
+          if (calls > 1) CHECK(shortest >= grain);
+        }
+      }
+    }
     set_num_threads(1);
   }
 }
