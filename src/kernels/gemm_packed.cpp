@@ -80,7 +80,15 @@ void pack_a(const GemmArgs& g, int i0, int mc, int p0, int kc, float* __restrict
         const float* src = g.A + (i0 + s0 + r) * lda + p0;
         for (int p = 0; p < kc; ++p) Ap[p * kMR + r] = src[p];
       }
-    } else {  // op(A)(i, p) = A(p, i): a row of A gives kMR neighbours at once
+    } else if (m == kMR) {  // op(A)(i, p) = A(p, i): a row of A gives kMR neighbours
+      // A full sliver copies exactly kMR floats per p: a constant count the
+      // compiler turns into vector moves (a count of m would become a call
+      // to memcpy per 48 bytes, which costs more than the copy).
+      for (int p = 0; p < kc; ++p) {
+        const float* src = g.A + (p0 + p) * lda + i0 + s0;
+        for (int r = 0; r < kMR; ++r) Ap[p * kMR + r] = src[r];
+      }
+    } else {
       for (int p = 0; p < kc; ++p) {
         const float* src = g.A + (p0 + p) * lda + i0 + s0;
         for (int r = 0; r < m; ++r) Ap[p * kMR + r] = src[r];
@@ -97,7 +105,12 @@ void pack_b(const GemmArgs& g, int p0, int kc, int j0, int nc, float* __restrict
   const std::size_t ldb = g.ldb;
   for (int s0 = 0; s0 < nc; s0 += kNR, Bp += kNR * kc) {
     const int n = std::min(kNR, nc - s0);
-    if (g.trans_b == Trans::No) {
+    if (g.trans_b == Trans::No && n == kNR) {  // constant count: vector moves, as in pack_a
+      for (int p = 0; p < kc; ++p) {
+        const float* src = g.B + (p0 + p) * ldb + j0 + s0;
+        for (int c = 0; c < kNR; ++c) Bp[p * kNR + c] = src[c];
+      }
+    } else if (g.trans_b == Trans::No) {
       for (int p = 0; p < kc; ++p) {
         const float* src = g.B + (p0 + p) * ldb + j0 + s0;
         for (int c = 0; c < n; ++c) Bp[p * kNR + c] = src[c];
