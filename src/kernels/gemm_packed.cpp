@@ -221,10 +221,16 @@ void gemm(const GemmArgs& g) {
     gemm_packed(g);
     return;
   }
-  // Split C into strips along its longer side (in whole register tiles);
-  // each strip is an independent gemm_packed on its own packing buffers.
+  // Split C into strips (in whole register tiles); each strip is an
+  // independent gemm_packed on its own packing buffers. Strips of rows
+  // each pack ALL of op(B) (K × N floats), strips of columns each pack all
+  // of op(A) (M × K): split the way that repeats the smaller copy, i.e.
+  // along the longer side of C, unless that side has too few tiles to go
+  // round the threads (then the other side, even at the cost of a copy).
   const int row_tiles = (g.M + kMR - 1) / kMR, col_tiles = (g.N + kNR - 1) / kNR;
-  const bool by_rows = row_tiles >= col_tiles;
+  const bool rows_enough = row_tiles >= threads, cols_enough = col_tiles >= threads;
+  const bool by_rows = rows_enough ? g.M >= g.N || !cols_enough
+                                   : !cols_enough && row_tiles >= col_tiles;
   const bool ta = g.trans_a == Trans::Yes, tb = g.trans_b == Trans::Yes;
   const std::size_t lda = g.lda, ldb = g.ldb, ldc = g.ldc;
   parallel_for(0, by_rows ? row_tiles : col_tiles, [&](int t0, int t1) {
