@@ -1,13 +1,16 @@
 // The finiteness guard (check_finite) and gradient clipping (clip_grad_norm):
-// known answers computed by hand, and a training loop that meets a NaN.
+// known answers computed by hand, and a training loop that meets a NaN
+// (and stops with its last checkpoint intact).
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <string>
 
 #include "hourglass/autodiff/guard.hpp"
 #include "hourglass/hourglass.hpp"
+#include "hourglass/io/checkpoint.hpp"
 #include "hourglass/optim/clip.hpp"
 
 using hg::Tensor;
@@ -73,12 +76,15 @@ TEST_SUITE("guard") {
     CHECK(contains(m2, "training step 6: parameter \"p\" gradient"));
   }
 
-  TEST_CASE("NaN in a batch stops training before the weights change") {
+  TEST_CASE("NaN in a batch stops training; the last checkpoint stays good") {
     hg::Rng rng(3);
     hg::Linear layer(4, 2, rng, hg::Init::Xavier, "lin");
     hg::Adam adam(layer.params(), {.lr = 0.01f});
     hg::Tape tape;
     Tensor x({3, 4}, 0.25f);
+    const std::string path =
+        (std::filesystem::temp_directory_path() / "hg-guard-checkpoint.safetensors").string();
+    hg::TrainingState saved{.params = layer.params()};
     long step = 0;
     std::string m;
     for (int i = 0; i < 5; ++i) {
@@ -94,6 +100,8 @@ TEST_SUITE("guard") {
         break;
       }
       adam.step();
+      saved.epoch = int(step);  // a checkpoint after every good step
+      hg::save_training(path, saved);
     }
     INFO(m);
     CHECK(contains(m, "training step 4"));
@@ -101,6 +109,14 @@ TEST_SUITE("guard") {
     CHECK(contains(m, "op \"input\""));  // the NaN came in with the data
     for (const hg::Parameter* p : layer.params())
       for (float w : p->value) CHECK(std::isfinite(w));
+    hg::Linear restored(4, 2, rng, hg::Init::Xavier, "lin");
+    hg::TrainingState loaded{.params = restored.params()};
+    REQUIRE(hg::load_training(path, loaded));
+    CHECK(loaded.epoch == 3);  // the step before the NaN
+    for (std::size_t i = 0; i < 2; ++i)
+      for (std::size_t j = 0; j < restored.params()[i]->value.size(); ++j)
+        CHECK(restored.params()[i]->value[j] == layer.params()[i]->value[j]);
+    std::filesystem::remove(path);
   }
 }
 
