@@ -247,8 +247,10 @@ TEST_SUITE("checkpoint") {
       // every weight equals the epoch it records.
       hg::TrainingState t{.params = {&W, &b}};
       REQUIRE(hg::load_training(path, t));
-      for (float w : W.value) REQUIRE(w == float(t.epoch));
-      for (float v : b.value) REQUIRE(v == float(t.epoch));
+      std::size_t torn = 0;
+      for (float w : W.value) torn += w != float(t.epoch);
+      for (float v : b.value) torn += v != float(t.epoch);
+      REQUIRE(torn == 0);
       later += t.epoch > 0;
     }
     CHECK(kills == 8);
