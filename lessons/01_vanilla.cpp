@@ -167,7 +167,8 @@ int main(int argc, char** argv) {
       .flags = {hg::flag("code-size", &code_size, "units in the code z", 1, 784),
                 hg::flag("sgd-lr", &sgd_lr, "learning rate of plain SGD", 1e-6, 100),
                 hg::flag("side-epochs", &side_epochs,
-                         "epochs of the side experiments (steps 5, 6)", 1, 1000)}};
+                         "epochs of the side experiments (steps 5, 6)", 1, 1000)},
+      .resumable = true};
 
   return hg::run_lesson(argc, argv, info, [&](hg::Lesson& lesson) {
     const hg::LessonOptions& opt = lesson.options();

@@ -170,7 +170,13 @@ LessonOptions parse_lesson_flags(int argc, const char* const* argv,
       if (name == "quick") o.quick = b;
       if (name == "step") o.step = b;
       if (name == "synthetic") o.synthetic = b;
-      if (name == "resume") o.resume = b;
+      if (name == "resume") {
+        if (b && !info.resumable)
+          throw FlagError("--resume: " + info.name +
+                          " keeps no checkpoint to resume from (only "
+                          "01_vanilla does)");
+        o.resume = b;
+      }
       if (name == "help") o.help = b;
     }
   }

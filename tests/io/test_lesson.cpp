@@ -56,6 +56,14 @@ TEST_SUITE("lesson") {
     CHECK_FALSE(o.help);
   }
 
+  TEST_CASE("--resume only where the lesson keeps a checkpoint") {
+    CHECK(error_of(Args{"--resume"}, kInfo).find("--resume: 03_sparse") == 0);
+    hg::LessonInfo resumable = kInfo;
+    resumable.resumable = true;
+    CHECK(parse(Args{"--resume"}, resumable).resume);
+    CHECK_FALSE(parse(Args{}, resumable).resume);
+  }
+
   TEST_CASE("both --flag value and --flag=value") {
     const hg::LessonOptions o =
         parse(Args{"--epochs", "3", "--batch-size=32", "--lr", "1e-4",

@@ -64,6 +64,9 @@ struct LessonInfo {
   int batch_size = 128;
   float lr = 1e-3f;
   std::vector<LessonFlag> flags = {};  // `= {}`: may be left out of {.name = ...}
+  // Whether the lesson checkpoints its training and honours --resume; for
+  // the others --resume is refused rather than silently ignored.
+  bool resumable = false;
 };
 
 // The common flags after parsing.
