@@ -118,7 +118,7 @@ class Parser {
       std::string key = string();
       if (v.find(key)) error(("duplicate key \"" + key + "\"").c_str());
       if (!eat(':')) error("expected ':' after a key");
-      v.members.emplace_back(std::move(key), value(depth + 1));
+      v.members.push_back({std::move(key), value(depth + 1)});
     } while (eat(','));
     if (!eat('}')) error("expected ',' or '}' in an object");
   }

@@ -22,14 +22,22 @@ struct Json {
   Kind kind = Kind::Null;
   bool boolean = false;
   std::string text;  // a String's value, or a Number's literal text
-  std::vector<Json> items;                            // Array
-  std::vector<std::pair<std::string, Json>> members;  // Object, file order
+  // A key and its value. Declared here, defined below Json: a std::pair
+  // would need Json complete already, which only some compilers let pass.
+  struct Member;
+  std::vector<Json> items;      // Array
+  std::vector<Member> members;  // Object, in file order
 
   // The member named `key`, or nullptr.
   const Json* find(std::string_view key) const;
   // A Number that is a non-negative integer fitting in 64 bits, or
   // hg::Error naming `what` (e.g. "tensor enc.W: data_offsets[1]").
   std::uint64_t as_uint(const std::string& what) const;
+};
+
+struct Json::Member {
+  std::string key;
+  Json value;
 };
 
 const char* kind_name(Json::Kind kind);
