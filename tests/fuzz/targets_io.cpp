@@ -42,7 +42,8 @@ Outcome flags(Bytes in) {
       .flags = {hg::flag("code-size", &code_size, "code", 1, 784),
                 hg::flag("beta", &beta, "weight", 0, 10),
                 hg::flag("name", &name, "a name"),
-                hg::flag("noisy", &noisy, "noise on")}};
+                hg::flag("noisy", &noisy, "noise on")},
+      .resumable = true};
   return attempt([&] {
     hg::parse_lesson_flags(int(argv.size()), argv.data(), info);
     (void)hg::lesson_usage(info);
