@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "hourglass/kernels/losses.hpp"
 #include "hourglass/kernels/reduce.hpp"
 
 namespace hg {
@@ -32,11 +33,6 @@ std::size_t count(Tape& tape, const Node& y) {
 }
 constexpr float kProbEps = 1e-7f;
 constexpr float kRhoEps = 1e-6f;
-
-float sigmoid1(float z) {  // stable for any z, see kernels/elementwise.cpp
-  const float t = std::exp(-std::fabs(z));
-  return z >= 0.0f ? 1.0f / (1.0f + t) : t / (1.0f + t);
-}
 }  // namespace
 
 // ---- mse: (1/B) Σ (x̂ − x)²;  dx̂ += (2/B)(x̂ − x) dL,  dx −= the same -----------
@@ -132,10 +128,9 @@ static void bce_with_logits_backward(Tape& tape, Node& y) {
   const std::size_t n = count(tape, y);
   float* dz = tape.grad_of(y, 0);
   float* dt = tape.grad_of(y, 1);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (dz) dz[i] += g * (sigmoid1(z[i]) - t[i]);  // σ(z) − t
-    if (dt) dt[i] -= g * z[i];                     // ∂/∂t = −z
-  }
+  if (dz) kernels::bce_with_logits_backward(z, t, g, dz, n);  // σ(z) − t
+  if (dt)
+    for (std::size_t i = 0; i < n; ++i) dt[i] -= g * z[i];  // ∂/∂t = −z
 }
 
 Var bce_with_logits(Var logits, Var target) {
@@ -145,11 +140,8 @@ Var bce_with_logits(Var logits, Var target) {
                       bce_with_logits_backward, logits.shape().rows());
   const float* z = val(tape, y, 0);
   const float* t = val(tape, y, 1);
-  double s = 0;
-  for (std::size_t i = 0, n = count(tape, y); i < n; ++i)
-    s += std::fmax(z[i], 0.0f) - t[i] * z[i] +
-         std::log1p(std::exp(-std::fabs(z[i])));
-  y.value[0] = static_cast<float>(y.k[0] * s);
+  y.value[0] = static_cast<float>(
+      y.k[0] * kernels::bce_with_logits_sum(z, t, count(tape, y)));
   return tape.last();
 }
 
