@@ -121,19 +121,11 @@ hg::Tensor reconstruct_all(Autoencoder& ae, const hg::Dataset& data,
   return out;
 }
 
-// The error we compare models by: mean over images and pixels of (x − x̂)²,
-// i.e. the loss above divided by 784. Per pixel, so numbers stay readable.
-double error_per_pixel(const hg::Tensor& x, const hg::Tensor& x_hat) {
-  double sum = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double d = x[i] - x_hat[i];
-    sum += d * d;
-  }
-  return sum / static_cast<double>(x.size());
-}
-
+// The error we compare models by, hg::error_per_pixel (nn/metrics.hpp):
+// mean over images and pixels of (x − x̂)², i.e. the loss above divided by
+// 784. Per pixel, so numbers stay readable.
 double test_error(Autoencoder& ae, const hg::Dataset& data, hg::Tape& tape) {
-  return error_per_pixel(data.images, reconstruct_all(ae, data, tape));
+  return hg::error_per_pixel(data.images, reconstruct_all(ae, data, tape));
 }
 
 // Trains `ae` for `epochs` epochs and returns the per-epoch curves
@@ -202,9 +194,9 @@ int main(int argc, char** argv) {
     for (int i = 0; i < data.test.size(); ++i)
       std::copy(pca.mean.begin(), pca.mean.end(),
                 mean_images.begin() + std::size_t(i) * pixels);
-    const double mean_error = error_per_pixel(data.test.images, mean_images);
+    const double mean_error = hg::error_per_pixel(data.test.images, mean_images);
     const double pca_error =
-        error_per_pixel(data.test.images, pca.reconstruct(data.test.images));
+        hg::error_per_pixel(data.test.images, pca.reconstruct(data.test.images));
     double kept = 0;
     for (int i = 0; i < pca.k(); ++i) kept += pca.explained_variance_ratio(i);
     std::printf("mean image: test error per pixel %.5f\n", mean_error);

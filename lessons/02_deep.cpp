@@ -171,18 +171,10 @@ hg::Tensor run_all(DeepAutoencoder& ae, const hg::Dataset& data,
   return out;
 }
 
-// The yardstick of every lesson: mean over images and pixels of (x − x̂)².
-double error_per_pixel(const hg::Tensor& x, const hg::Tensor& x_hat) {
-  double sum = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double d = x[i] - x_hat[i];
-    sum += d * d;
-  }
-  return sum / static_cast<double>(x.size());
-}
-
+// The yardstick of every lesson, hg::error_per_pixel: mean over images and
+// pixels of (x − x̂)².
 double test_error(DeepAutoencoder& ae, const hg::Dataset& data, hg::Tape& tape) {
-  return error_per_pixel(data.images, run_all(ae, data, tape, false));
+  return hg::error_per_pixel(data.images, run_all(ae, data, tape, false));
 }
 
 // Training loss per pixel (the loss is per image: divide by 784, so both
@@ -311,7 +303,7 @@ int main(int argc, char** argv) {
                                std::min(pixels, data.train.size() - 1));
     hg::PCA pca = hg::fit_pca(data.train.images, pca_k);
     auto pca_error = [&](int k) {
-      return error_per_pixel(data.test.images,
+      return hg::error_per_pixel(data.test.images,
                              pca_reconstruct(pca, data.test.images, std::min(k, pca_k)));
     };
     const double mean_image_error = pca_error(0);

@@ -191,24 +191,15 @@ hg::Dataset codes_of(Floor& floor, const hg::Dataset& in, hg::Tape& tape) {
   return codes;
 }
 
-// Test error per pixel, as in lesson 01: mean over images and pixels of
-// (x − x̂)².
-double error_per_pixel(const hg::Tensor& x, const hg::Tensor& x_hat) {
-  double sum = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double d = x[i] - x_hat[i];
-    sum += d * d;
-  }
-  return sum / static_cast<double>(x.size());
-}
-
+// Test error per pixel as in lesson 01 (hg::error_per_pixel): mean over
+// images and pixels of (x − x̂)².
 hg::Tensor reconstruct_all(StackedAutoencoder& ae, const hg::Dataset& data,
                            hg::Tape& tape, std::size_t depth) {
   return forward_all(data, tape, [&](Var x) { return ae.reconstruct(x, depth); });
 }
 double stack_error(StackedAutoencoder& ae, const hg::Dataset& data,
                    hg::Tape& tape, std::size_t depth) {
-  return error_per_pixel(data.images, reconstruct_all(ae, data, tape, depth));
+  return hg::error_per_pixel(data.images, reconstruct_all(ae, data, tape, depth));
 }
 
 struct Recipe {
@@ -337,10 +328,10 @@ int main(int argc, char** argv) {
         for (int j = 0; j < data.test.pixels(); ++j)
           mean_image.at(i, j) = static_cast<float>(mu[j]);
     }
-    const double mean_error = error_per_pixel(data.test.images, mean_image);
+    const double mean_error = hg::error_per_pixel(data.test.images, mean_image);
     hg::PCA pca = hg::fit_pca(data.train.images, code_size);
     const hg::Tensor pca_images = pca.reconstruct(data.test.images);
-    const double pca_error = error_per_pixel(data.test.images, pca_images);
+    const double pca_error = hg::error_per_pixel(data.test.images, pca_images);
     std::printf("test error per pixel: mean image %.5f, PCA(%d) %.5f\n",
                 mean_error, code_size, pca_error);
 
@@ -406,7 +397,7 @@ int main(int argc, char** argv) {
     // and each floor below decodes an input it never quite saw. Errors add
     // up on the way down, so the stack is worse than any floor alone.
     const hg::Tensor pretrained_images = reconstruct_all(stacked, data.test, tape, depth);
-    const double pretrained_error = error_per_pixel(data.test.images, pretrained_images);
+    const double pretrained_error = hg::error_per_pixel(data.test.images, pretrained_images);
     std::printf("test error per pixel: floor 1 alone %.5f, whole stack %.5f\n",
                 first_floor_error, pretrained_error);
 
@@ -427,7 +418,7 @@ int main(int argc, char** argv) {
       finetune.y.push_back(stack_error(stacked, data.validation, tape, depth));
     }
     const hg::Tensor finetuned_images = reconstruct_all(stacked, data.test, tape, depth);
-    const double finetuned_error = error_per_pixel(data.test.images, finetuned_images);
+    const double finetuned_error = hg::error_per_pixel(data.test.images, finetuned_images);
     const double w1_pretrain_change = median_filter_change(W1_pretrained, W1_start);
     const double w1_finetune_change =
         median_filter_change(stacked.floors[0].enc.W().value, W1_pretrained);
@@ -455,7 +446,7 @@ int main(int argc, char** argv) {
       from_scratch.y.push_back(stack_error(scratch, data.validation, tape, depth));
     }
     const hg::Tensor scratch_images = reconstruct_all(scratch, data.test, tape, depth);
-    const double scratch_error = error_per_pixel(data.test.images, scratch_images);
+    const double scratch_error = hg::error_per_pixel(data.test.images, scratch_images);
     const double w1_scratch_change =
         median_filter_change(scratch.floors[0].enc.W().value, W1_scratch_start);
     std::printf("first-layer filters moved (median ‖w − w⁰‖/‖w⁰‖): by "

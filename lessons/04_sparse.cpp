@@ -137,16 +137,6 @@ Outputs run_all(SparseAutoencoder& ae, const hg::Dataset& data, hg::Tape& tape) 
   return out;
 }
 
-// Mean over images and pixels of (x − x̂)², as in lesson 01.
-double error_per_pixel(const hg::Tensor& x, const hg::Tensor& x_hat) {
-  double sum = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double d = x[i] - x_hat[i];
-    sum += d * d;
-  }
-  return sum / static_cast<double>(x.size());
-}
-
 // ρ̂_j over a whole set: the column means of the codes (N, hidden).
 std::vector<double> mean_activations(const hg::Tensor& codes) {
   std::vector<double> rho_hat(static_cast<std::size_t>(codes.cols()), 0.0);
@@ -332,9 +322,9 @@ int main(int argc, char** argv) {
     // image, a dozen parts, where the unpenalised model has a third of
     // all 1000 on and mixes them softly.
     const double dense_error =
-        error_per_pixel(data.test.images, dense_test.reconstructions);
+        hg::error_per_pixel(data.test.images, dense_test.reconstructions);
     const double sparse_error =
-        error_per_pixel(data.test.images, sparse_test.reconstructions);
+        hg::error_per_pixel(data.test.images, sparse_test.reconstructions);
     const double baseline = mean_image_error(data.train, data.test);
     std::printf("test error per pixel: no penalty %.5f, sparse %.5f, the mean "
                 "image %.5f\n",

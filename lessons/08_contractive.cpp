@@ -146,16 +146,6 @@ hg::Tensor run_all(Autoencoder& ae, const hg::Tensor& images, bool want_code,
   return out;
 }
 
-// Mean over images and pixels of (x − x̂)²: lesson 01's yardstick.
-double error_per_pixel(const hg::Tensor& x, const hg::Tensor& x_hat) {
-  double sum = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double d = double(x[i]) - x_hat[i];
-    sum += d * d;
-  }
-  return sum / double(x.size());
-}
-
 // Root mean square over images of ‖J_f(x)‖_F, from the closed form on the
 // codes: √(mean ‖J‖²_F), the average the penalty itself takes.
 double rms_jacobian_norm(Autoencoder& ae, const hg::Tensor& images,
@@ -252,7 +242,7 @@ int main(int argc, char** argv) {
         for (int i = 0; i < pixels; ++i)
           mean_images.at(n, i) = float(mu[std::size_t(i)] / data.train.size());
     }
-    const double mean_error = error_per_pixel(test, mean_images);
+    const double mean_error = hg::error_per_pixel(test, mean_images);
 
     // -----------------------------------------------------------------------
     lesson.step(2, "A plain sigmoid autoencoder");
@@ -289,8 +279,8 @@ int main(int argc, char** argv) {
     std::printf("contractive model, last epoch: mean ‖J‖²_F %.3f (λ = %g)\n",
                 cae_pen, double(lambda));
 
-    const double plain_error = error_per_pixel(test, run_all(plain, test, false, tape));
-    const double cae_error = error_per_pixel(test, run_all(cae, test, false, tape));
+    const double plain_error = hg::error_per_pixel(test, run_all(plain, test, false, tape));
+    const double cae_error = hg::error_per_pixel(test, run_all(cae, test, false, tape));
     std::printf("test error per pixel: plain %.5f, contractive %.5f, mean image %.5f\n",
                 plain_error, cae_error, mean_error);
 

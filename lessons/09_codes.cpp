@@ -124,15 +124,6 @@ hg::Tensor map_rows(const hg::Tensor& in, int out_cols, hg::Tape& tape, Step ste
   return out;
 }
 
-double error_per_pixel(const hg::Tensor& x, const hg::Tensor& x_hat) {
-  double sum = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double d = double(x[i]) - x_hat[i];
-    sum += d * d;
-  }
-  return sum / double(x.size());
-}
-
 // One feature set, and what the two tasks made of it.
 struct Features {
   std::string name;
@@ -219,14 +210,14 @@ int main(int argc, char** argv) {
     auto decode = [&](Var z) { return ae.decode(z); };
     const hg::Tensor test_codes = map_rows(data.test.images, code, tape, encode);
     const double ae_error =
-        error_per_pixel(data.test.images, map_rows(test_codes, pixels, tape, decode));
+        hg::error_per_pixel(data.test.images, map_rows(test_codes, pixels, tape, decode));
     const double pca_error =
-        error_per_pixel(data.test.images, pca.reconstruct(data.test.images));
+        hg::error_per_pixel(data.test.images, pca.reconstruct(data.test.images));
     hg::Tensor mean_images(data.test.images.shape());  // the "learned nothing" answer
     for (int n = 0; n < data.test.size(); ++n)
       std::copy(pca.mean.begin(), pca.mean.end(),
                 mean_images.data() + std::size_t(n) * pixels);
-    const double mean_error = error_per_pixel(data.test.images, mean_images);
+    const double mean_error = hg::error_per_pixel(data.test.images, mean_images);
     std::printf("test error per pixel: autoencoder %.5f, PCA(%d) %.5f, "
                 "mean image %.5f\n", ae_error, code, pca_error, mean_error);
 

@@ -19,6 +19,7 @@
 #include "hourglass/nn/linear.hpp"
 #include "hourglass/nn/log_sum_exp.hpp"
 #include "hourglass/nn/losses.hpp"
+#include "hourglass/nn/metrics.hpp"
 #include "hourglass/nn/pca.hpp"
 #include "hourglass/nn/softmax.hpp"
 
