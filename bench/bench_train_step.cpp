@@ -14,7 +14,10 @@
 //               (bench/peak.hpp), also for the 2-thread rows
 //   allocs/step heap allocations per step after the warm-up steps, counted
 //               by replacing the global operator new in this program
-// Single-thread rows use CPU time; 2-thread rows the wall clock.
+// Single-thread rows use CPU time; 2-thread rows the wall clock. The
+// 2-thread rows come in two kinds: split_ops cuts each op (each GEMM, each
+// big elementwise map) over the threads; split_batch gives each thread half
+// the batch and its own tape (hg::DataParallel), and sums the gradients.
 // What it is not: a convergence test (the data are random pixels in [0, 1]).
 //
 //   build/bench/bench_train_step --benchmark_repetitions=5
@@ -93,8 +96,13 @@ struct Vae {
   }
 };
 
+// How a step uses the threads: kOps splits each op (gemm, the elementwise
+// kernels) over the pool; kBatch splits the batch's rows (DataParallel), one
+// tape per thread. On 1 thread both are the same plain tape.
+enum class Split { kOps, kBatch };
+
 template <class Model>
-void train_step(benchmark::State& state, int threads) {
+void train_step(benchmark::State& state, int threads, Split split) {
   hg::kernels::set_num_threads(threads);
   hg::Rng rng(1);
   Model model(rng);
@@ -102,11 +110,18 @@ void train_step(benchmark::State& state, int threads) {
   hg::Tensor images(hg::Shape{kBatch, 784});
   rng.fill_uniform(images, 0.0f, 1.0f);
   hg::Tape tape;
+  hg::DataParallel dp(model.params());
   const auto step = [&] {
-    tape.clear();
     opt.zero_grad();
-    Var loss = model.loss(tape.input(images), rng);
-    tape.backward(loss);
+    if (split == Split::kOps) {
+      tape.clear();
+      Var loss = model.loss(tape.input(images), rng);
+      tape.backward(loss);
+    } else {
+      dp.backward(images, rng, [&](hg::Tape& t, const hg::Tensor& rows, hg::Rng& r) {
+        return model.loss(t.input(rows), r);
+      });
+    }
     opt.step();
   };
   for (int i = 0; i < 3; ++i) step();  // warm-up: buffers reach their size
@@ -129,14 +144,20 @@ void train_step(benchmark::State& state, int threads) {
   state.counters["allocs/step"] = C(steps ? double(allocs) / double(steps) : 0.0);
 }
 
-void register_model(const char* name, void (*fn)(benchmark::State&, int)) {
-  for (int threads : {1, 2}) {
+void register_model(const char* name, void (*fn)(benchmark::State&, int, Split)) {
+  struct Row {
+    int threads;
+    Split split;
+    const char* suffix;
+  };
+  for (const Row& r : {Row{1, Split::kOps, ""}, Row{2, Split::kOps, "/split_ops"},
+                       Row{2, Split::kBatch, "/split_batch"}}) {
     const std::string n = std::string("train_step/") + name + "/threads:" +
-                          std::to_string(threads);
+                          std::to_string(r.threads) + r.suffix;
     auto* b = benchmark::RegisterBenchmark(
-        n.c_str(), [fn, threads](benchmark::State& s) { fn(s, threads); });
+        n.c_str(), [fn, r](benchmark::State& s) { fn(s, r.threads, r.split); });
     b->Unit(benchmark::kMicrosecond);
-    if (threads > 1) b->UseRealTime();  // CPU time would miss the worker
+    if (r.threads > 1) b->UseRealTime();  // CPU time would miss the worker
   }
 }
 

@@ -65,6 +65,7 @@ Node& Tape::next_node() {
   if (static_cast<std::size_t>(size_) == nodes_.size()) nodes_.emplace_back();
   Node& n = nodes_[static_cast<std::size_t>(size_++)];
   n.param = nullptr;
+  n.param_grad = nullptr;
   n.in = {-1, -1, -1};
   n.k = {};
   n.backward = nullptr;
@@ -109,8 +110,22 @@ Var Tape::param(Parameter& p) {
   Node& n = next_node();
   n.op = "param";
   n.param = &p;
+  n.param_grad = &p.grad;
+  for (const auto& [routed, to] : routes_)
+    if (routed == &p) n.param_grad = to;
   n.needs_grad = true;
   return Var(this, size_ - 1);
+}
+
+void Tape::route_grad(const Parameter& p, Tensor& to) {
+  check(to.shape() == p.value.shape(), "Tape::route_grad: buffer for \"", p.name,
+        "\" has shape ", to.shape(), ", expected ", p.value.shape(), " like the parameter");
+  for (auto& route : routes_)
+    if (route.first == &p) {
+      route.second = &to;
+      return;
+    }
+  routes_.emplace_back(&p, &to);
 }
 
 float* Tape::grad_of(const Node& self, int which) {
@@ -119,7 +134,7 @@ float* Tape::grad_of(const Node& self, int which) {
   return n.needs_grad ? n.grad().data() : nullptr;
 }
 
-void Tape::backward(Var loss) {
+void Tape::backward(Var loss, float seed) {
   check(&loss.tape() == this, "Tape::backward: the loss belongs to another tape");
   const int last = loss.index();
   Node& l = node(last);
@@ -136,7 +151,7 @@ void Tape::backward(Var loss) {
     n.grad_buffer.resize(n.value.shape());
     zero_split(n.grad_buffer.data(), n.grad_buffer.size());
   }
-  l.grad()[0] += 1.0f;  // dL/dL = 1 (+= also right when the loss is a param)
+  l.grad()[0] += seed;  // dL/dL = 1 (+= also right when the loss is a param)
 
   // The Wengert list in reverse: each node pushes its gradient to its inputs.
   for (int i = last; i >= 0; --i) {

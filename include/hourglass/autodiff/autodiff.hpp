@@ -1,6 +1,8 @@
-// The autodiff layer in one include: Parameter, Tape, Var, ops, gradcheck.
+// The autodiff layer in one include: Parameter, Tape, Var, ops, gradcheck,
+// DataParallel.
 #pragma once
 
+#include "hourglass/autodiff/data_parallel.hpp"
 #include "hourglass/autodiff/gradcheck.hpp"
 #include "hourglass/autodiff/ops.hpp"
 #include "hourglass/autodiff/ops_conv.hpp"

@@ -20,6 +20,7 @@
 #include <array>
 #include <cstddef>
 #include <initializer_list>
+#include <utility>
 #include <vector>
 
 #include "hourglass/autodiff/parameter.hpp"
@@ -38,6 +39,8 @@ struct Node {
   Tensor grad_buffer;                 // dloss/dvalue, for non-parameters
   Tensor saved;                       // per-op scratch (dropout mask, ρ̂, ...)
   Parameter* param = nullptr;         // set for tape.param nodes
+  Tensor* param_grad = nullptr;       // where its gradient goes: param->grad
+                                      // unless the tape routes it elsewhere
   std::array<int, 3> in{-1, -1, -1};  // indices of the inputs, -1 = unused
   std::array<float, 4> k{};           // constants (slope, p, scale, ...)
   BackwardFn backward = nullptr;      // nullptr for leaves
@@ -47,8 +50,8 @@ struct Node {
   // A parameter node reads and writes the Parameter itself: no copies, and
   // backward accumulates straight into Parameter::grad.
   const Tensor& val() const { return param ? param->value : value; }
-  Tensor& grad() { return param ? param->grad : grad_buffer; }
-  const Tensor& grad() const { return param ? param->grad : grad_buffer; }
+  Tensor& grad() { return param ? *param_grad : grad_buffer; }
+  const Tensor& grad() const { return param ? *param_grad : grad_buffer; }
 };
 
 // A handle to one node of one tape: a pointer and an index, cheap to copy.
@@ -87,7 +90,16 @@ class Tape {
 
   // Gradients of `loss` (exactly one number) with respect to every node
   // upstream of it; parameter gradients accumulate into Parameter::grad.
-  void backward(Var loss);
+  // `seed` is dloss/dloss, 1 unless the loss is one weighted share of a
+  // bigger one (DataParallel: a block of rows of the batch).
+  void backward(Var loss, float seed = 1.0f);
+
+  // Routing: from now on, param(p) nodes accumulate their gradient into
+  // `to` (shaped like p.value) instead of p.grad. Lets several tapes run
+  // the same model at once, each into its own buffers, summed afterwards.
+  // Kept across clear(); `to` must outlive the tape's use of it.
+  void route_grad(const Parameter& p, Tensor& to);
+  void clear_grad_routes() { routes_.clear(); }
   // Forget all nodes, keep all buffers.
   void clear() { size_ = 0; }
   int size() const { return size_; }
@@ -112,6 +124,8 @@ class Tape {
 
   std::vector<Node> nodes_;  // nodes_[0, size_) are live, the rest spare
   int size_ = 0;
+  // (parameter, buffer) pairs; searched linearly: a model has few tensors.
+  std::vector<std::pair<const Parameter*, Tensor*>> routes_;
 };
 
 // The tape both Vars belong to; throws, naming `op`, if they differ.

@@ -1,0 +1,105 @@
+// DataParallel: the forward and backward pass of one training step, with
+// the batch's rows split over the thread pool: one block of rows, and one
+// Tape, per thread.
+//
+//   hg::DataParallel dp(model.params());
+//   for (const hg::Batch& batch : hg::batches(train, 128, rng)) {
+//     opt.zero_grad();
+//     const float loss = dp.backward(batch.images, rng,
+//         [&](hg::Tape& tape, const hg::Tensor& rows, hg::Rng&) {
+//           hg::Var x = tape.input(rows);
+//           return hg::mse(model(x), x);      // the MEAN over these rows
+//         });
+//     opt.step();
+//   }
+//
+// Why: the kernels split each op over the threads, which costs a hand-off
+// per op and splits the small products of a batch of 128 badly. Splitting
+// the batch costs one hand-off per step: every thread runs the whole model
+// on its B/T rows, alone, and nothing waits until the gradients are summed.
+//
+// Why it is exact: if the loss is the mean over the batch of a per-row loss,
+// then L = Σ_c (n_c / B) · L_c, where L_c is the mean over block c's n_c
+// rows. So block c seeds its backward with n_c / B instead of 1, and the
+// blocks' gradients add up to the whole batch's (up to rounding order).
+// The contract, then: `loss_fn(tape, rows, rng)` records the forward pass of
+// `rows` on `tape` and returns the mean loss over those rows. A loss that
+// couples the rows (the sparse penalty on the batch's mean activation, or
+// anything using batch statistics) is not such a mean, and splitting it
+// would change it: train those with one Tape.
+//
+// Random numbers: block 0 draws from the caller's `rng`, block c > 0 from a
+// generator split from it at each step. One thread is exactly one Tape's
+// run; on T threads a run is reproducible, but not equal to the 1-thread run.
+// Gradients: block 0 accumulates into Parameter::grad as a lone tape would;
+// the others into their own buffers (Tape::route_grad), which are added to
+// Parameter::grad at the end, in parallel. After the first steps nothing is
+// allocated: tapes and buffers keep their memory.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "hourglass/autodiff/parameter.hpp"
+#include "hourglass/autodiff/tape.hpp"
+#include "hourglass/kernels/thread_pool.hpp"
+#include "hourglass/rng.hpp"
+#include "hourglass/tensor.hpp"
+
+namespace hg {
+
+class DataParallel {
+ public:
+  explicit DataParallel(ParameterList params);
+  DataParallel(const DataParallel&) = delete;  // tapes point into it
+  DataParallel& operator=(const DataParallel&) = delete;
+
+  // Runs loss_fn on the blocks of `batch` (rows = first dimension), adds
+  // the whole batch's gradient into each Parameter::grad, and returns the
+  // batch's mean loss. LossFn: Var(Tape&, const Tensor& rows, Rng&).
+  template <class LossFn>
+  float backward(const Tensor& batch, Rng& rng, const LossFn& loss_fn) {
+    const int blocks = begin_step(batch, rng);
+    try {
+      kernels::parallel_for(0, blocks, [&](int c0, int c1) {
+        for (int c = c0; c < c1; ++c) {
+          Block& b = *blocks_[static_cast<std::size_t>(c)];
+          prepare_block(b, batch);
+          b.tape.clear();
+          finish_block(b, loss_fn(b.tape, b.rows, b.rng ? *b.rng : b.own_rng));
+        }
+      });
+    } catch (...) {
+      discard_partial_grads();  // the next step must start from zero
+      throw;
+    }
+    return end_step(blocks);
+  }
+
+  // How many blocks the last step used (min(threads, rows)).
+  int blocks_used() const { return used_; }
+
+ private:
+  struct Block {
+    Tape tape;
+    Tensor rows;                // this block's rows of the batch
+    std::vector<Tensor> grads;  // routed gradients (blocks > 0)
+    Rng own_rng;                // blocks > 0
+    Rng* rng = nullptr;         // block 0: the caller's generator
+    int lo = 0, hi = 0;         // rows [lo, hi) of the batch
+    float weight = 0.0f;        // n_c / B: the seed of its backward
+    float loss = 0.0f;
+  };
+
+  int begin_step(const Tensor& batch, Rng& rng);
+  void prepare_block(Block& b, const Tensor& batch);
+  void finish_block(Block& b, Var loss);
+  float end_step(int blocks);
+  void discard_partial_grads();
+
+  ParameterList params_;
+  std::vector<std::unique_ptr<Block>> blocks_;
+  int used_ = 0;
+};
+
+}  // namespace hg
