@@ -42,8 +42,37 @@ void valid_range(int j, int s, int pad, int W, int Wo, int& lo, int& hi) {
 }
 }  // namespace
 
+namespace {
+// Row (c, i, j) of cols for a stride-1 convolution whose output is as wide
+// as its input (Wo = W, "same" padding): output position q = oy·W + ox
+// reads input q + d with d = (i − pad)·W + (j − pad), so the row is the
+// channel plane shifted by d, one long contiguous copy. Shifting a
+// flattened plane wraps around its side edges: the entries whose input
+// column falls outside [0, W), ox outside [lo, hi), are set to 0 after the
+// copy, as are the rows that read above or below the image.
+void im2col_row_shifted(const float* __restrict xc, const ConvGeometry& g, int i,
+                        int j, int lo, int hi, float* __restrict out) {
+  const int H = g.H, W = g.W, Ho = g.Ho(), P = Ho * W;
+  const int d = (i - g.pad) * W + (j - g.pad);
+  const int ylo = std::min(Ho, std::max(0, g.pad - i));
+  const int yhi = std::max(ylo, std::min(Ho, H + g.pad - i));
+  // Copy q in [q0, q1): inside rows [ylo, yhi), and q + d inside the plane.
+  const int q0 = std::clamp(-d, ylo * W, yhi * W);
+  const int q1 = std::clamp(H * W - d, q0, yhi * W);
+  std::fill(out, out + q0, 0.0f);
+  for (int q = q0; q < q1; ++q) out[q] = xc[q + d];
+  std::fill(out + q1, out + P, 0.0f);
+  for (int oy = ylo; oy < yhi; ++oy) {  // the wrapped side columns
+    float* o = out + oy * W;
+    for (int ox = 0; ox < lo; ++ox) o[ox] = 0.0f;
+    for (int ox = hi; ox < W; ++ox) o[ox] = 0.0f;
+  }
+}
+}  // namespace
+
 void im2col(const float* x, const ConvGeometry& g, float* cols, int ld) {
   const int Ho = g.Ho(), Wo = g.Wo(), s = g.stride;
+  const bool shifted = s == 1 && Wo == g.W;
   for (int c = 0; c < g.C; ++c) {
     const float* xc = x + std::size_t(c) * g.H * g.W;
     for (int i = 0; i < g.kh; ++i)
@@ -51,6 +80,10 @@ void im2col(const float* x, const ConvGeometry& g, float* cols, int ld) {
         float* row = cols + std::size_t((c * g.kh + i) * g.kw + j) * ld;
         int lo, hi;
         valid_range(j, s, g.pad, g.W, Wo, lo, hi);
+        if (shifted) {
+          im2col_row_shifted(xc, g, i, j, lo, hi, row);
+          continue;
+        }
         for (int oy = 0; oy < Ho; ++oy) {
           float* out = row + oy * Wo;
           const int iy = oy * s - g.pad + i;

@@ -54,7 +54,12 @@ TEST_SUITE("im2col") {
     const Case cases[] = {{1, 1, 1, 1, 1, 1, 0},  {1, 7, 5, 3, 3, 1, 1},
                           {3, 7, 7, 3, 3, 2, 1},  {2, 33, 9, 5, 3, 2, 2},
                           {4, 13, 11, 4, 4, 3, 0}, {2, 6, 6, 3, 3, 1, 2},
-                          {1, 5, 9, 2, 5, 2, 3}};
+                          {1, 5, 9, 2, 5, 2, 3},
+                          // stride 1 with Wo = W: the shifted-plane path,
+                          // including filters wider than the image
+                          {3, 28, 28, 3, 3, 1, 1}, {2, 1, 9, 3, 3, 1, 1},
+                          {1, 3, 1, 3, 3, 1, 1},   {2, 4, 6, 3, 5, 1, 2},
+                          {1, 8, 3, 7, 7, 1, 3}};
     for (const Case& c : cases) {
       ConvGeometry g{c.C, c.H, c.W, c.kh, c.kw, c.stride, c.pad};
       CAPTURE(c.C); CAPTURE(c.H); CAPTURE(c.W); CAPTURE(c.kh);
