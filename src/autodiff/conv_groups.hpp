@@ -28,8 +28,15 @@ using kernels::Trans;
 constexpr std::size_t kGroupFloats = std::size_t(48) << 10;
 
 // C (M, N) = op(A) · op(B) + beta·C, every matrix dense (ld = its width).
-// Called from inside a parallel loop, kernels::gemm runs on the calling
-// thread; called outside (a single group), it may use the whole pool.
+// Which GEMM: the packed one copies A and B into panels before it
+// multiplies, which pays when every packed number then meets many others.
+// The products here are often short and wide (M = 1 output channel in the
+// last layer, or an 8 × 9 filter gradient summed over 5,000 positions); for
+// those gemm_blocked, which streams B's rows straight from the cache (i-p-j
+// order, or four dot products at a time when B is transposed), does the
+// same arithmetic without the copies. Called from inside a parallel loop,
+// kernels::gemm runs on the calling thread; called outside, it may use the
+// whole pool.
 inline void gemm(Trans ta, Trans tb, int M, int N, int K, const float* A,
                  const float* B, float beta, float* C) {
   GemmArgs g;
@@ -45,7 +52,12 @@ inline void gemm(Trans ta, Trans tb, int M, int N, int K, const float* A,
   g.beta = beta;
   g.C = C;
   g.ldc = N;
-  kernels::gemm(g);
+  const bool few_rows = tb == Trans::No && M <= 8;
+  const bool few_dots = tb == Trans::Yes && ta == Trans::No && std::size_t(M) * N <= 2048;
+  if (few_rows || few_dots)
+    kernels::gemm_blocked(g);
+  else
+    kernels::gemm(g);
 }
 
 // The batch cut into groups of `per_group` images, the groups dealt out in

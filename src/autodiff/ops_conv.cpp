@@ -129,9 +129,14 @@ static void conv2d_backward(Tape& tape, Node& y) {
       const int nb = std::min(plan.split.per_group, plan.split.last(t) - n0);
       const int nbP = nb * P, nbHW = nb * HW;
       to_wide(dy + n0 * out_image, s.Y, nb, Co, P);  // dY (Co, nb·P)
-      if (db)
-        for (int o = 0; o < Co; ++o)
-          for (int p = 0; p < nbP; ++p) s.db[o] += s.Y[std::size_t(o) * nbP + p];
+      if (db)  // db[o] += Σ dY[o, ·], summed in a local (s.db may alias s.Y)
+        for (int o = 0; o < Co; ++o) {
+          const float* d = s.Y + std::size_t(o) * nbP;
+          float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+          for (int p = 0; p < nbP; ++p) sum += d[p];
+          s.db[o] += sum;
+        }
       if (dW || (dx && !plan.flip))
         for (int n = 0; n < nb; ++n)
           kernels::im2col(x.data() + (n0 + n) * in_image, g, s.cols + std::size_t(n) * P, nbP);

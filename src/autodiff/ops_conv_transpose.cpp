@@ -80,6 +80,7 @@ static void conv_transpose2d_backward(Tape& tape, Node& y) {
           for (int o = 0; o < Co; ++o) {
             const float* d = dy + (n0 + n) * out_image + std::size_t(o) * P;
             float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
             for (int p = 0; p < P; ++p) sum += d[p];
             s.db[o] += sum;
           }

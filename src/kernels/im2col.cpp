@@ -175,8 +175,36 @@ void conv2d_direct(const float* x, const float* Wt, const float* b,
 
 // ---- max pooling -------------------------------------------------------------
 
+namespace {
+// The common case, 2×2 windows 2 apart, without the two inner loops: each
+// output compares its four inputs in a fixed order (first max wins ties, as
+// below), as selects the compiler can vectorise along the row.
+void max_pool_2x2(const float* x, int planes, int H, int W, float* y, float* argmax) {
+  const int Ho = H / 2, Wo = W / 2;
+  for (int p = 0; p < planes; ++p)
+    for (int oy = 0; oy < Ho; ++oy) {
+      const float* __restrict r0 = x + (std::size_t(p) * H + 2 * oy) * W;
+      const float* __restrict r1 = r0 + W;
+      float* __restrict yo = y + (std::size_t(p) * Ho + oy) * Wo;
+      float* __restrict ao = argmax + (std::size_t(p) * Ho + oy) * Wo;
+      const int top = 2 * oy * W;  // flat index of the window's top-left
+#pragma omp simd
+      for (int ox = 0; ox < Wo; ++ox) {
+        float best = r0[2 * ox];
+        int at = top + 2 * ox;
+        if (r0[2 * ox + 1] > best) { best = r0[2 * ox + 1]; at = top + 2 * ox + 1; }
+        if (r1[2 * ox] > best) { best = r1[2 * ox]; at = top + W + 2 * ox; }
+        if (r1[2 * ox + 1] > best) { best = r1[2 * ox + 1]; at = top + W + 2 * ox + 1; }
+        yo[ox] = best;
+        ao[ox] = float(at);
+      }
+    }
+}
+}  // namespace
+
 void max_pool2d_forward(const float* x, int planes, int H, int W, int k,
                         int stride, float* y, float* argmax) {
+  if (k == 2 && stride == 2) return max_pool_2x2(x, planes, H, W, y, argmax);
   const int Ho = conv_out_size(H, k, stride, 0), Wo = conv_out_size(W, k, stride, 0);
   for (int p = 0; p < planes; ++p) {
     const float* xp = x + std::size_t(p) * H * W;

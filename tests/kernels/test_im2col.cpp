@@ -143,20 +143,38 @@ TEST_SUITE("pooling") {
     CHECK(arg[3] == 12.0f);
   }
 
-  TEST_CASE("pooling against a naive loop on several planes, odd sizes") {
-    const int planes = 3, H = 7, W = 9, k = 2, s = 2, Ho = 3, Wo = 4;
-    const auto x = random_vec(std::size_t(planes) * H * W, 7);
-    std::vector<float> y(std::size_t(planes) * Ho * Wo), arg(y.size());
-    max_pool2d_forward(x.data(), planes, H, W, k, s, y.data(), arg.data());
-    for (int p = 0; p < planes; ++p)
-      for (int oy = 0; oy < Ho; ++oy)
-        for (int ox = 0; ox < Wo; ++ox) {
-          float m = -1e30f;
-          for (int i = 0; i < k; ++i)
-            for (int j = 0; j < k; ++j)
-              m = std::max(m, x[(std::size_t(p) * H + oy * s + i) * W + ox * s + j]);
-          CHECK(y[(std::size_t(p) * Ho + oy) * Wo + ox] == m);
-        }
+  TEST_CASE("pooling against a naive loop on several planes, odd sizes, ties") {
+    // Values rounded to quarters, so windows often hold equal maxima: the
+    // argmax must be the first of them in reading order, in the 2x2 fast
+    // path as in the general loop.
+    struct Case { int H, W, k, s; };
+    for (const Case c : {Case{7, 9, 2, 2}, Case{1, 33, 1, 1}, Case{6, 35, 2, 2},
+                         Case{7, 9, 3, 2}, Case{5, 6, 2, 1}}) {
+      CAPTURE(c.H); CAPTURE(c.W); CAPTURE(c.k); CAPTURE(c.s);
+      const int planes = 3;
+      const int Ho = (c.H - c.k) / c.s + 1, Wo = (c.W - c.k) / c.s + 1;
+      auto x = random_vec(std::size_t(planes) * c.H * c.W, 7);
+      for (float& v : x) v = std::round(v * 4.0f) / 4.0f;
+      std::vector<float> y(std::size_t(planes) * Ho * Wo), arg(y.size());
+      max_pool2d_forward(x.data(), planes, c.H, c.W, c.k, c.s, y.data(), arg.data());
+      for (int p = 0; p < planes; ++p)
+        for (int oy = 0; oy < Ho; ++oy)
+          for (int ox = 0; ox < Wo; ++ox) {
+            float m = -1e30f;
+            int first = -1;
+            for (int i = 0; i < c.k; ++i)
+              for (int j = 0; j < c.k; ++j) {
+                const int at = (oy * c.s + i) * c.W + ox * c.s + j;
+                if (x[std::size_t(p) * c.H * c.W + at] > m) {
+                  m = x[std::size_t(p) * c.H * c.W + at];
+                  first = at;
+                }
+              }
+            const std::size_t o = (std::size_t(p) * Ho + oy) * Wo + ox;
+            CHECK(y[o] == m);
+            CHECK(arg[o] == float(first));
+          }
+    }
   }
 }
 
