@@ -12,6 +12,7 @@
 #include "hourglass/autodiff/ops.hpp"
 #include "hourglass/autodiff/ops_conv.hpp"
 #include "hourglass/kernels/im2col.hpp"
+#include "hourglass/kernels/thread_pool.hpp"
 
 using hg::Shape;
 using hg::Tensor;
@@ -127,6 +128,22 @@ TEST_SUITE("conv ops") {
     CHECK(r.ok);
   }
 
+  TEST_CASE("gradcheck conv2d with fewer outputs than inputs (dx as a flipped conv)") {
+    // Stride 1, square filters, C_out < C_in: dx comes from im2col(dy) and
+    // the flipped filters, for every padding from 0 to k − 1.
+    struct Case { int k, pad; };
+    for (const Case c : {Case{3, 0}, Case{3, 1}, Case{3, 2}, Case{1, 0}, Case{5, 2}}) {
+      CAPTURE(c.k);
+      CAPTURE(c.pad);
+      auto r = hg::gradcheck(
+          [c](const Vars& v) { return weighted_sum(conv2d(v[0], v[1], v[2], 1, c.pad)); },
+          {random_tensor(Shape{2, 5, 7, 6}, 30), random_tensor(Shape{2, 5, c.k, c.k}, 31),
+           random_tensor(Shape{2}, 32)});
+      CAPTURE(r.message);
+      CHECK(r.ok);
+    }
+  }
+
   TEST_CASE("gradcheck conv_transpose2d: batch 2, 4 → 3 channels, 3x5, stride 2, padding 1") {
     for (int stride : {1, 2}) {
       auto r = hg::gradcheck(
@@ -176,6 +193,74 @@ TEST_SUITE("conv ops") {
          random_tensor(Shape{1}, 24)});
     CAPTURE(r.message);
     CHECK(r.ok);
+  }
+
+  TEST_CASE("many groups over 1 and 2 threads: forward and gradients against naive loops") {
+    // Batches big enough to be cut into several groups (a partial one at
+    // the end) and dealt to two threads, each with its own scratch and
+    // gradient copies: every output and gradient must still match a plain
+    // loop over all (image, channel, position, tap) in double.
+    struct Case { bool transpose; Shape x, W; int stride, pad; };
+    const Case cases[] = {
+        {false, Shape{10, 8, 28, 28}, Shape{1, 8, 3, 3}, 1, 1},    // one image a group, flip
+        {false, Shape{10, 8, 14, 14}, Shape{16, 8, 3, 3}, 1, 1},   // 3 a group, col2im
+        {false, Shape{5, 3, 9, 7}, Shape{4, 3, 3, 3}, 2, 1},
+        {true, Shape{9, 16, 7, 7}, Shape{16, 8, 4, 4}, 2, 1},      // 7 a group
+    };
+    const int threads_before = hg::kernels::num_threads();
+    for (const Case& c : cases)
+      for (int threads : {1, 2}) {
+        CAPTURE(c.x);
+        CAPTURE(threads);
+        hg::kernels::set_num_threads(threads);
+        hg::Parameter x("x", random_tensor(c.x, 40)), W("W", random_tensor(c.W, 41));
+        const int Co = c.transpose ? c.W[1] : c.W[0];
+        hg::Parameter b("b", random_tensor(Shape{Co}, 42));
+        hg::Tape tape;
+        Var y = c.transpose ? conv_transpose2d(tape.param(x), tape.param(W), tape.param(b), c.stride, c.pad)
+                            : conv2d(tape.param(x), tape.param(W), tape.param(b), c.stride, c.pad);
+        const Tensor u = random_tensor(y.shape(), 43);  // dloss/dy
+        tape.backward(sum(y * tape.input(u)));
+
+        // The conv pairs a "big" pixel (conv2d's input, convT's output)
+        // with a "small" one (the other side) through tap (i, j):
+        // big = small·stride − pad + tap, weight W[small ch, big ch, i, j].
+        const Tensor& big = c.transpose ? y.value() : x.value;
+        const Tensor& small = c.transpose ? x.value : y.value();
+        const int N = c.x[0], A = small.dim(1), B = big.dim(1), kh = c.W[2], kw = c.W[3];
+        std::vector<double> ref_y(y.value().size()), dx(x.value.size()), dW(W.value.size()),
+            db(std::size_t(Co), 0.0);
+        for (std::size_t i = 0; i < ref_y.size(); ++i) ref_y[i] = b.value[(i / (y.value().size() / N / Co)) % Co];
+        for (std::size_t i = 0; i < u.size(); ++i) db[(i / (u.size() / N / Co)) % Co] += u[i];
+        for (int n = 0; n < N; ++n)
+          for (int a = 0; a < A; ++a)
+            for (int bc = 0; bc < B; ++bc)
+              for (int sy = 0; sy < small.dim(2); ++sy)
+                for (int sx = 0; sx < small.dim(3); ++sx)
+                  for (int i = 0; i < kh; ++i)
+                    for (int j = 0; j < kw; ++j) {
+                      const int by = sy * c.stride - c.pad + i, bx = sx * c.stride - c.pad + j;
+                      if (by < 0 || by >= big.dim(2) || bx < 0 || bx >= big.dim(3)) continue;
+                      const std::size_t s_at = ((std::size_t(n) * A + a) * small.dim(2) + sy) * small.dim(3) + sx;
+                      const std::size_t b_at = ((std::size_t(n) * B + bc) * big.dim(2) + by) * big.dim(3) + bx;
+                      const std::size_t w_at = ((std::size_t(a) * B + bc) * kh + i) * kw + j;
+                      const std::size_t x_at = c.transpose ? s_at : b_at, y_at = c.transpose ? b_at : s_at;
+                      ref_y[y_at] += double(W.value[w_at]) * x.value[x_at];
+                      dx[x_at] += double(W.value[w_at]) * u[y_at];
+                      dW[w_at] += double(x.value[x_at]) * u[y_at];
+                    }
+        auto same = [](const float* got, const std::vector<double>& want) {
+          int bad = 0;
+          for (std::size_t i = 0; i < want.size(); ++i)
+            bad += !(got[i] == doctest::Approx(want[i]).epsilon(1e-4));
+          return bad;
+        };
+        CHECK(same(y.value().data(), ref_y) == 0);
+        CHECK(same(x.grad.data(), dx) == 0);
+        CHECK(same(W.grad.data(), dW) == 0);
+        CHECK(same(b.grad.data(), db) == 0);
+      }
+    hg::kernels::set_num_threads(threads_before);
   }
 
   TEST_CASE("the im2col buffer is reused from one pass to the next") {
