@@ -1,7 +1,11 @@
 // bench_conv: the convolutions of lesson 07, timed.
 //
 //   BM_conv2d_direct/L   the seven-loop reference (kernels::conv2d_direct)
-//   BM_conv2d_op/L       the conv2d op: im2col + one GEMM for the batch
+//   BM_conv2d_op/L       the conv2d op forward: im2col + GEMM, the batch
+//                        cut into L2-sized groups split over the threads
+//   BM_conv2d_op_backward/L   the op forward and backward, with x, W and b
+//                        all needing gradients: y, dW and dx, three products
+//                        (counted as 3× the forward flops; db is extra)
 //     for the lesson's three conv layers L at batch 128:
 //       0  conv1  1 → 8 channels,  28×28, 3×3, padding 1
 //       1  conv2  8 → 16 channels, 14×14, 3×3, padding 1
@@ -82,6 +86,29 @@ void BM_conv2d_op(benchmark::State& state) {
       conv_flops(s) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+void BM_conv2d_op_backward(benchmark::State& state) {
+  set_threads();
+  const LayerShape s = kLayers[state.range(0)];
+  hg::Rng rng(1);
+  hg::Parameter x("x", hg::Tensor(hg::Shape{kBatch, s.C, s.H, s.H})),
+      W("W", hg::Tensor(hg::Shape{s.Co, s.C, 3, 3})), b("b", hg::Tensor(hg::Shape{s.Co}));
+  rng.fill_uniform(x.value, 0, 1);
+  rng.fill_uniform(W.value, -1, 1);
+  hg::Tape tape;
+  for (int warm = 0; warm < 2; ++warm) {  // size every buffer before timing
+    tape.clear();
+    tape.backward(mean(conv2d(tape.param(x), tape.param(W), tape.param(b), 1, 1)));
+  }
+  for (auto _ : state) {
+    tape.clear();
+    hg::Var y = conv2d(tape.param(x), tape.param(W), tape.param(b), 1, 1);
+    tape.backward(mean(y));
+    benchmark::DoNotOptimize(x.grad.data());
+  }
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      3 * conv_flops(s) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // The lesson's model, layer for layer (lessons/07_convolutional.cpp).
 struct Encoder {
   hg::Conv2d conv1, conv2;
@@ -147,6 +174,7 @@ void BM_decoder(benchmark::State& state) {
 
 BENCHMARK(BM_conv2d_direct)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_conv2d_op)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_conv2d_op_backward)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_encoder)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_decoder)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

@@ -35,14 +35,14 @@
 //   image, by training the same network to map damaged images to whole ones.
 //
 // How to run it
-//   scripts/lesson 07_convolutional                 full run, a few minutes
+//   scripts/lesson 07_convolutional                 full run, about a minute
 //   scripts/lesson 07_convolutional --quick         a few seconds
 //   scripts/lesson 07_convolutional --step          pause between the steps
 //
 // What to look for
 //   - The table of step 6: the conv autoencoder matches the dense one's
 //     test error (0.0121 against 0.0122 in a default run, both below PCA's
-//     0.0151) with an eighth of its parameters, at about 15 times the time
+//     0.0151) with an eighth of its parameters, at several times the time
 //     per epoch: each weight is used at hundreds of positions, in small,
 //     irregular products that keep GEMM far from its peak.
 //   - Step 3: the same layer as seven loops and as im2col + GEMM.
@@ -305,7 +305,11 @@ int main(int argc, char** argv) {
     // output position into one column of a matrix, (C·k·k, H·W) per image;
     // the convolution is then   Y (C_out, N·H·W) = W (C_out, C·k·k) · cols,
     // ONE product handed to GEMM, the kernel tuned to run near the
-    // machine's peak. The price is memory (each pixel copied k·k = 9 times).
+    // machine's peak. The price is memory (each pixel copied k·k = 9 times):
+    // for the decoder's last layer and a batch of 128, cols would be 29 MB,
+    // so the op runs the same product on a few images at a time, a slice
+    // of cols small enough to stay in the cache, each thread on its own
+    // slices (src/autodiff/ops_conv.cpp).
     // Backward is two more products (dW = dY·colsᵀ, dcols = Wᵀ·dY) and
     // col2im, the adjoint of im2col, which adds each column entry back onto
     // the pixel it came from. Timing conv2 both ways on 64 images (the best

@@ -202,10 +202,10 @@ TEST_SUITE("conv ops") {
     // loop over all (image, channel, position, tap) in double.
     struct Case { bool transpose; Shape x, W; int stride, pad; };
     const Case cases[] = {
-        {false, Shape{10, 8, 28, 28}, Shape{1, 8, 3, 3}, 1, 1},    // one image a group, flip
-        {false, Shape{10, 8, 14, 14}, Shape{16, 8, 3, 3}, 1, 1},   // 3 a group, col2im
+        {false, Shape{5, 12, 24, 24}, Shape{1, 12, 3, 3}, 1, 1},   // one image a group, flip
+        {false, Shape{7, 8, 12, 12}, Shape{9, 8, 3, 3}, 1, 1},     // 4 + 3 images, col2im
         {false, Shape{5, 3, 9, 7}, Shape{4, 3, 3, 3}, 2, 1},
-        {true, Shape{9, 16, 7, 7}, Shape{16, 8, 4, 4}, 2, 1},      // 7 a group
+        {true, Shape{9, 4, 7, 7}, Shape{4, 8, 4, 4}, 2, 1},        // 7 + 2 images
     };
     const int threads_before = hg::kernels::num_threads();
     for (const Case& c : cases)
