@@ -58,18 +58,20 @@ struct Conv2dPlan {
   // (Co, CK), db (Co).
   Conv2dPlan(const ConvGeometry& geo, int n, int co)
       : g(geo), N(n), Co(co), P(geo.cols()), CK(geo.rows()), HW(geo.H * geo.W),
-        flip(geo.stride == 1 && co < geo.C && geo.kh == geo.kw && geo.pad < geo.kh),
+        flip(flips(geo, co)),
         split(n, std::max<std::size_t>(std::size_t(geo.rows()) * geo.cols(),
-                                       flip_rows(geo, co) * geo.H * geo.W)) {
+                                       flips(geo, co) ? std::size_t(co) * geo.kh * geo.kw * geo.H * geo.W : 0)) {
     gt = ConvGeometry{Co, g.Ho(), g.Wo(), g.kh, g.kw, 1, g.kh - 1 - g.pad};
     Carve shared(nullptr);
     shared.take(flip ? std::size_t(g.C) * gt.rows() : 0);  // Wflip
     split.shared_floats = shared.used();
     split.slot_floats = carve_slot(nullptr).used;
   }
-  static std::size_t flip_rows(const ConvGeometry& geo, int co) {
-    return geo.stride == 1 && co < geo.C && geo.kh == geo.kw && geo.pad < geo.kh
-               ? std::size_t(co) * geo.kh * geo.kw : 0;
+  // The flipped-filter dx pays when it has fewer patch rows (Co < C); it
+  // needs stride 1, and a square filter so one padding k − 1 − pad >= 0
+  // serves both axes.
+  static bool flips(const ConvGeometry& geo, int co) {
+    return geo.stride == 1 && co < geo.C && geo.kh == geo.kw && geo.pad < geo.kh;
   }
   struct Slot {
     float *cols, *Y, *dycols, *dX, *dW, *db;
@@ -129,7 +131,7 @@ static void conv2d_backward(Tape& tape, Node& y) {
       const int nb = std::min(plan.split.per_group, plan.split.last(t) - n0);
       const int nbP = nb * P, nbHW = nb * HW;
       to_wide(dy + n0 * out_image, s.Y, nb, Co, P);  // dY (Co, nb·P)
-      if (db)  // db[o] += Σ dY[o, ·], summed in a local (s.db may alias s.Y)
+      if (db)  // db[o] += Σ dY[o, ·], in a local: the compiler cannot tell s.db from s.Y
         for (int o = 0; o < Co; ++o) {
           const float* d = s.Y + std::size_t(o) * nbP;
           float sum = 0.0f;
