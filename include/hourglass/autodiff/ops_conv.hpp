@@ -9,12 +9,14 @@
 // and biases are (C_out) or (1, C_out), one number per output channel.
 //
 // How they are computed (src/autodiff/ops_conv.cpp): im2col lays every
-// filter-sized patch of the batch out as a column, so a convolution becomes
-// one GEMM, the fastest kernel we have (kernels/im2col.hpp says why). The
-// patch matrix lives in the op node's `saved` tensor, which keeps its
-// capacity when the tape is cleared: after the first step no convolution
-// allocates. What these are not: dilated, grouped or depthwise convolutions,
-// padded pooling, or bilinear upsampling.
+// filter-sized patch out as a column, so a convolution becomes a GEMM, the
+// fastest kernel we have (kernels/im2col.hpp says why). The batch is cut
+// into groups of a few images whose patch matrix fits in the L2 cache,
+// shared out over the thread pool; backward runs im2col again rather than
+// keep the patches. The scratch lives in the op node's `saved` tensor,
+// which keeps its capacity when the tape is cleared: after the first step
+// no convolution allocates. What these are not: dilated, grouped or
+// depthwise convolutions, padded pooling, or bilinear upsampling.
 #pragma once
 
 #include "hourglass/autodiff/tape.hpp"
