@@ -47,7 +47,10 @@ struct ConvGeometry {
 void im2col_naive(const float* x, const ConvGeometry& g, float* cols, int ld);
 // The same, one row of cols at a time: the valid range of ox is worked out
 // once per (row, oy), so the inner loop has no bounds test and, for stride 1,
-// is a straight copy the compiler vectorises.
+// is a straight copy the compiler vectorises. For stride 1 with Wo = W
+// ("same" padding, the usual 3×3 / padding 1) a whole row of cols is the
+// channel plane shifted by a constant: one long copy, then the wrapped
+// side columns zeroed.
 void im2col(const float* x, const ConvGeometry& g, float* cols, int ld);
 
 // The adjoint: dx[c, iy, ix] += cols[r, p] for every (r, p) that im2col
@@ -66,6 +69,7 @@ void conv2d_direct(const float* x, const float* Wt, const float* b,
 // y: (planes, Ho, Wo) with Ho = (H − k) / stride + 1. argmax receives, for
 // every output, the flat index iy·W + ix of the winning input inside its
 // plane (the first one on ties), stored as float (exact below 2^24 pixels).
+// k = stride = 2 takes a loop without the window loops.
 void max_pool2d_forward(const float* x, int planes, int H, int W, int k,
                         int stride, float* y, float* argmax);
 // dx[argmax] += dy: the gradient goes only to the input that won.
