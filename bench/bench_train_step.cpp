@@ -75,7 +75,6 @@ struct Deep {
 
 struct Vae {
   hg::Linear hidden, to_mu, to_logvar, dec_hidden, dec_out;
-  hg::Tensor eps{hg::Shape{kBatch, 20}};
   explicit Vae(hg::Rng& rng)
       : hidden(784, 400, rng, hg::Init::He), to_mu(400, 20, rng),
         to_logvar(400, 20, rng), dec_hidden(20, 400, rng, hg::Init::He),
@@ -86,6 +85,8 @@ struct Vae {
   Var loss(Var x, hg::Rng& rng) {
     Var h = relu(hidden(x));
     Var mu = to_mu(h), logvar = to_logvar(h);
+    thread_local hg::Tensor eps;  // one per thread (split_batch), kept: no allocation
+    eps.resize(mu.shape());
     rng.fill_normal(eps, 0.0f, 1.0f);
     Var z = mu + exp(0.5f * logvar) * x.tape().input(eps);  // z = μ + σ ⊙ ε
     Var rec = bce_with_logits(dec_out(relu(dec_hidden(z))), x);

@@ -14,9 +14,10 @@
 // costs several microseconds on bare metal and far more in a virtual
 // machine, so a worker that has just finished a job watches `generation_`
 // for a while before it sleeps, and the caller watches `pending_` before it
-// sleeps. How long each spins adapts (SpinBudget): on a busy machine the
-// spins shrink to nothing, and a thread that would only burn a core that
-// another thread needs goes to sleep at once.
+// sleeps. How long each spins adapts (SpinWait), and past the first
+// microseconds a spinning thread offers its core to others on every look:
+// on a busy machine the spins shrink to almost nothing, and a thread that
+// would only burn a core another thread needs gives it up.
 //
 // Sleeping without losing a wake-up: a worker announces itself in
 // `sleepers_` before it checks `generation_` one last time under the mutex;
@@ -29,6 +30,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -58,31 +60,59 @@ inline void cpu_relax() {
 #endif
 }
 
-// A spin budget that learns whether spinning pays. On an otherwise idle
-// machine the awaited change comes within microseconds, each spin ends in
-// success and the budget stays at its maximum (~100 µs of pauses). When
-// there are more runnable threads than cores (other programs, parallel
-// tests), the thread we wait for may be waiting for OUR core: the spin
-// fails, the budget shrinks fourfold each time, and we soon go straight to
-// sleep, which is then the faster way.
-class SpinBudget {
+using Clock = std::chrono::steady_clock;
+
+// Nanoseconds on the steady clock, storable in an atomic.
+inline std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+// Waits for done(): spins for up to a budget, then calls sleep(), which
+// blocks until done(). The budget learns whether spinning pays, from two
+// signs of a busy machine (more runnable threads than cores: other
+// programs, parallel tests), where a spinning thread may be holding the
+// very core that the thread it waits for needs:
+//   - the spinning thread itself was preempted (its clock jumped between
+//     two looks): the budget drops to kMinSpin and it sleeps at once;
+//   - the awaited event (its time, happened_ns(), written by the other
+//     thread) came too late for a full spin to catch it: the budget halves.
+// Otherwise the budget doubles, up to kMaxSpin. On an idle machine the
+// other thread answers within microseconds and nobody pays for a wake-up,
+// which in a virtual machine takes tens of microseconds.
+class SpinWait {
  public:
-  template <class Done>
-  bool spin_until(Done done) {
-    for (int i = 0; i < rounds_; ++i) {
-      if (done()) {
-        rounds_ = std::min(kMaxRounds, 2 * rounds_ + 8);
-        return true;
+  template <class Done, class Sleep, class Happened>
+  void wait(Done done, Sleep sleep, Happened happened_ns) {
+    const std::int64_t start = now_ns();
+    std::int64_t last = start;
+    while (!done()) {
+      for (int i = 0; i < 32 && !done(); ++i) cpu_relax();  // ~1 µs
+      const std::int64_t t = now_ns();
+      const bool preempted = t - last > kPreempted;
+      last = t;
+      if (preempted) budget_ns_ = kMinSpin;
+      if (t - start < budget_ns_) {
+        // Past the first microseconds, offer the core to any thread that
+        // waits for it (it may be the one we wait for); on an idle core
+        // this returns at once.
+        if (t - start > kYieldAfter) std::this_thread::yield();
+        continue;
       }
-      cpu_relax();
+      sleep();
+      break;
     }
-    rounds_ /= 4;
-    return done();
+    if (happened_ns() - start < kMaxSpin)
+      budget_ns_ = std::min(kMaxSpin, 2 * budget_ns_);
+    else
+      budget_ns_ = std::max(kMinSpin, budget_ns_ / 2);
   }
 
  private:
-  static constexpr int kMaxRounds = 4096;  // a pause is ~10–50 ns
-  int rounds_ = kMaxRounds;
+  static constexpr std::int64_t kMaxSpin = 100'000, kMinSpin = 1'000;  // ns
+  static constexpr std::int64_t kPreempted = 30'000;  // a look takes ~1 µs
+  static constexpr std::int64_t kYieldAfter = 5'000;
+  std::int64_t budget_ns_ = kMaxSpin;
 };
 
 class Pool {
@@ -108,6 +138,8 @@ class Pool {
     const int workers = size() - 1;
     job_ = {fn, ctx, begin, n, std::min(n, size())};
     error_ = nullptr;
+    published_ns_.store(now_ns());
+    finished_ns_.store(0);
     pending_.store(workers);
     generation_.fetch_add(1);  // publishes job_ and pending_
     if (sleepers_.load() > 0) {
@@ -119,12 +151,16 @@ class Pool {
     run_chunk(job_, 0);
     t_in_parallel = false;
 
-    if (!caller_spin_.spin_until([this] { return pending_.load() == 0; })) {
-      std::unique_lock<std::mutex> lock(m_);
-      caller_sleeping_.store(true);
-      done_cv_.wait(lock, [this] { return pending_.load() == 0; });
-      caller_sleeping_.store(false);
-    }
+    const auto all_done = [this] { return pending_.load() == 0; };
+    caller_wait_.wait(
+        all_done,
+        [&] {
+          std::unique_lock<std::mutex> lock(m_);
+          caller_sleeping_.store(true);
+          done_cv_.wait(lock, all_done);
+          caller_sleeping_.store(false);
+        },
+        [this] { return finished_ns_.load(); });
     if (error_) {
       std::exception_ptr e = error_;
       error_ = nullptr;
@@ -155,24 +191,32 @@ class Pool {
 
   // Waits for a generation other than `seen` (or for stop_): spins first,
   // then sleeps. Returns false on stop.
-  bool wait_for_job(std::uint64_t seen, SpinBudget& spin) {
+  bool wait_for_job(std::uint64_t seen, SpinWait& spin) {
     const auto ready = [&] { return stop_.load() || generation_.load() != seen; };
-    if (!spin.spin_until(ready)) {
-      std::unique_lock<std::mutex> lock(m_);
-      sleepers_.fetch_add(1);
-      work_cv_.wait(lock, ready);
-      sleepers_.fetch_sub(1);
-    }
+    spin.wait(
+        ready,
+        [&] {
+          std::unique_lock<std::mutex> lock(m_);
+          sleepers_.fetch_add(1);
+          work_cv_.wait(lock, ready);
+          sleepers_.fetch_sub(1);
+        },
+        [this] { return published_ns_.load(); });
     return !stop_.load();
   }
 
   void worker_loop(int w, std::uint64_t seen) {
     t_in_parallel = true;
-    SpinBudget spin;
+    SpinWait spin;
     while (wait_for_job(seen, spin)) {
       seen = generation_.load();
       const Job job = job_;
       if (w < job.chunks) run_chunk(job, w);
+      // finished_ns_ = max(finished_ns_, now): when the last worker ended.
+      const std::int64_t t = now_ns();
+      std::int64_t seen_t = finished_ns_.load();
+      while (seen_t < t && !finished_ns_.compare_exchange_weak(seen_t, t)) {
+      }
       if (pending_.fetch_sub(1) == 1 && caller_sleeping_.load()) {
         { std::lock_guard<std::mutex> lock(m_); }  // the caller is in wait() or sees 0
         done_cv_.notify_one();
@@ -201,11 +245,13 @@ class Pool {
   std::exception_ptr error_;
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<int> pending_{0};
+  std::atomic<std::int64_t> published_ns_{0};  // when the current job was published
+  std::atomic<std::int64_t> finished_ns_{0};   // when its last worker finished
   std::atomic<int> sleepers_{0};
   std::atomic<bool> caller_sleeping_{false};
   std::atomic<bool> stop_{false};
   std::atomic<int> size_{1};
-  SpinBudget caller_spin_;  // used under dispatch_
+  SpinWait caller_wait_;  // used under dispatch_
 };
 
 Pool& pool() {
@@ -221,7 +267,8 @@ void set_num_threads(int n) {
   pool().resize(n);
 }
 
-int num_threads() { return pool().size(); }
+// Inside a chunk, parallel_for runs serially: one thread is what it will use.
+int num_threads() { return t_in_parallel ? 1 : pool().size(); }
 
 namespace detail {
 
@@ -230,7 +277,7 @@ void run_parallel(int begin, int end, ChunkFn fn, const void* ctx) {
   check(static_cast<std::int64_t>(end) - begin <= INT32_MAX, "parallel_for: range [",
         begin, ", ", end, ") has more than 2^31 - 1 items");
   // Serial when nested, when single-threaded, or when there is one item.
-  if (t_in_parallel || num_threads() == 1 || end - begin == 1) {
+  if (num_threads() == 1 || end - begin == 1) {
     fn(ctx, begin, end);
     return;
   }

@@ -130,6 +130,10 @@ TEST_SUITE("thread_pool") {
     // Resizing from inside a chunk would deadlock: it is refused.
     CHECK_THROWS_AS(parallel_for(0, 2, [](int, int) { set_num_threads(3); }), hg::Error);
     CHECK(num_threads() == 2);
+    // Inside a chunk, one thread is what a nested loop will use.
+    std::atomic<int> inner_threads{0};
+    parallel_for(0, 2, [&](int, int) { inner_threads += num_threads(); });
+    CHECK(inner_threads == 2);  // 1 in each of the two chunks
     set_num_threads(1);
   }
 

@@ -12,9 +12,10 @@
 // chunk has finished. A parallel_for called from inside a chunk runs
 // serially on that thread (no nested parallelism, no deadlock).
 //
-// The workers are created by set_num_threads and sleep on a condition
-// variable between calls; a call allocates nothing: the pool keeps a
-// pointer to the caller's function object, not a copy of it.
+// The workers are created by set_num_threads. Between calls they spin for a
+// while, then sleep on a condition variable (how long they spin adapts to
+// how busy the machine is: thread_pool.cpp). A call allocates nothing: the
+// pool keeps a pointer to the caller's function object, not a copy of it.
 // What it is not: a task scheduler, a work-stealing queue, or a futures
 // library. One parallel loop runs at a time; concurrent callers take turns.
 #pragma once
@@ -24,6 +25,9 @@
 namespace hg::kernels {
 
 // The number of threads parallel_for uses, the caller included. Default 1.
+// Inside a chunk of a parallel_for it is 1 (a nested loop runs serially),
+// so code that sizes its work by it (gemm, DataParallel) does not split
+// what is already running in parallel.
 // Throws hg::Error unless 1 <= n <= 1024, or when called inside a chunk.
 void set_num_threads(int n);
 int num_threads();
@@ -46,9 +50,9 @@ void parallel_for(int begin, int end, const Fn& fn) {
 // The loop over n array elements, split only when it pays: fn(lo, hi) runs
 // on contiguous ranges covering [0, n), at most one per thread and none
 // shorter than `grain` elements; below 2·grain (or on one thread) it is a
-// single fn(0, n) on the calling thread. Waking a worker costs a few
-// microseconds, so `grain` is the element count worth that: ~16k for a
-// simple map (a few µs of memory traffic per thread).
+// single fn(0, n) on the calling thread. Handing work to an awake worker
+// costs about a microsecond, so `grain` is the element count worth that:
+// ~16k for a simple map (a few µs of memory traffic per thread).
 template <class Fn>
 void parallel_range(std::size_t n, std::size_t grain, const Fn& fn) {
   const std::size_t most = grain ? n / grain : n;
