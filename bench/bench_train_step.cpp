@@ -20,8 +20,10 @@
 // the batch and its own tape (hg::DataParallel), and sums the gradients.
 // What it is not: a convergence test (the data are random pixels in [0, 1]).
 //
-//   build/bench/bench_train_step --benchmark_repetitions=5
-//       --benchmark_report_aggregates_only=true   (one command line)
+//   build/bench/bench_train_step --benchmark_repetitions=9
+//       --benchmark_enable_random_interleaving=true --benchmark_min_time=0.3
+//       --benchmark_report_aggregates_only=true   (one command line; the
+//       interleaving spreads the drift of a shared machine over all rows)
 #include <benchmark/benchmark.h>
 
 #include <cstdio>

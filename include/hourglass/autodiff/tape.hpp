@@ -48,7 +48,8 @@ struct Node {
   bool needs_grad = false;            // does any parameter lie upstream?
 
   // A parameter node reads and writes the Parameter itself: no copies, and
-  // backward accumulates straight into Parameter::grad.
+  // backward accumulates straight into Parameter::grad (or into the buffer
+  // the tape routes it to: Tape::route_grad).
   const Tensor& val() const { return param ? param->value : value; }
   Tensor& grad() { return param ? *param_grad : grad_buffer; }
   const Tensor& grad() const { return param ? *param_grad : grad_buffer; }
