@@ -20,7 +20,7 @@
 //   tape and the optimizers were taken apart in lesson 00; here they train.
 //
 // How to run it
-//   scripts/lesson 01_vanilla                 full run, about a minute
+//   scripts/lesson 01_vanilla                 full run, about 20 s
 //   scripts/lesson 01_vanilla --quick         a few seconds, fewer samples
 //   scripts/lesson 01_vanilla --step          pause between the steps
 //   scripts/lesson 01_vanilla --resume        continue an interrupted run

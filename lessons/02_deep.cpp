@@ -27,7 +27,7 @@
 //   spends its first steps on the code rather than on the background.
 //
 // How to run it
-//   scripts/lesson 02_deep                   full run, one to two minutes
+//   scripts/lesson 02_deep                   full run, about 40 s
 //   scripts/lesson 02_deep --quick           a few seconds, fewer samples
 //   scripts/lesson 02_deep --step            pause between the steps
 //   scripts/lesson 02_deep --help            every flag
@@ -37,7 +37,7 @@
 //     layer to layer; with the Xavier rule of lesson 01 they shrink.
 //   - Step 4: at code size 32 the deep autoencoder's test error per pixel
 //     is clearly below PCA's: 0.0100 against 0.0151 in the default run,
-//     34% lower (lesson 01's single sigmoid layer stayed above PCA).
+//     34% lower (lesson 01's single sigmoid layer only just reached PCA).
 //   - Step 5: the table of code size against error (code_size.svg). The
 //     gap to PCA is widest when the code is tiny: two numbers cannot hold
 //     much linearly. At 64, where the middle layer no longer narrows, PCA

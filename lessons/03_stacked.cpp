@@ -30,7 +30,7 @@
 //   transposed (tied weights, --tied).
 //
 // How to run it
-//   scripts/lesson 03_stacked                      full run, a minute or two
+//   scripts/lesson 03_stacked                      full run, about 30 s
 //   scripts/lesson 03_stacked --quick              a few seconds
 //   scripts/lesson 03_stacked --activation relu    the modern recipe
 //   scripts/lesson 03_stacked --optimizer sgd      closer to the 2006 recipe

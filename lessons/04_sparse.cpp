@@ -20,7 +20,7 @@
 //   for a classifier (softmax regression), against raw pixels.
 //
 // How to run it
-//   scripts/lesson 04_sparse                  full run, about 2 minutes
+//   scripts/lesson 04_sparse                  full run, about 25 s
 //   scripts/lesson 04_sparse --quick          a few seconds, fewer samples
 //   scripts/lesson 04_sparse --beta 3         enforce ρ harder
 //   scripts/lesson 04_sparse --l2 0 --l1 1e-3 L1 instead of L2 on the weights

@@ -19,7 +19,7 @@
 //   compression.
 //
 // How to run it
-//   scripts/lesson 05_denoising                   all four noises, ~2 minutes
+//   scripts/lesson 05_denoising                   all four noises, ~30 s
 //   scripts/lesson 05_denoising --quick           a few seconds
 //   scripts/lesson 05_denoising --noise stamp     one kind only
 //   scripts/lesson 05_denoising --sigma 0.5       stronger Gaussian noise
@@ -30,7 +30,7 @@
 //     under the denoiser and shows through the plain autoencoder.
 //   - The PSNR table: the denoiser gains several dB over the noisy input
 //     (about +4 dB for the stamp, +7.5 to +8.5 dB for the other three in
-//     the default run), and ends 2 to 7 dB above the plain autoencoder.
+//     the default run), and ends about 2 to 6.5 dB above the plain autoencoder.
 //     Masking noise is where the plain one fails most: it has never seen
 //     a garment with half its pixels missing.
 //   The figures of a full run are in lessons/README.md.

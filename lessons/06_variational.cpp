@@ -28,7 +28,7 @@
 //   at exactly that.
 //
 // How to run it
-//   scripts/lesson 06_variational             full run, about 70 s of CPU
+//   scripts/lesson 06_variational             full run, about 30 s (50 s of CPU)
 //   scripts/lesson 06_variational --quick     a few seconds, fewer samples
 //   scripts/lesson 06_variational --step      pause between the steps
 //   scripts/lesson 06_variational --help      every flag
@@ -36,7 +36,7 @@
 // What to look for
 //   - elbo.svg: the negative ELBO per image, in nats, falling from the
 //     "mean image" level, train and test close together.
-//   - The split of the loss: most nats go to reconstruction, a few dozen to
+//   - The split of the loss: most nats go to reconstruction, about 18 to
 //     the KL, the price of a code you can sample.
 //   - samples_vae_vs_ae.png: left, VAE decodings of codes drawn from
 //     N(0, I), blurry but whole garments; right, a plain autoencoder

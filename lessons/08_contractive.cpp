@@ -32,7 +32,7 @@
 //   inputs; here it is asked for analytically, with no noise sampled.
 //
 // How to run it
-//   scripts/lesson 08_contractive                full run, about a minute
+//   scripts/lesson 08_contractive                full run, about 10 s
 //   scripts/lesson 08_contractive --quick        a few seconds
 //   scripts/lesson 08_contractive --lambda 1     contract harder
 //

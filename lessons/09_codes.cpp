@@ -19,7 +19,7 @@
 //   purity. The classifier is nn/classifier.hpp's, as in lesson 04.
 //
 // How to run it
-//   scripts/lesson 09_codes                    full run, about 2 minutes
+//   scripts/lesson 09_codes                    full run, about 20 s
 //   scripts/lesson 09_codes --quick            a few seconds
 //   scripts/lesson 09_codes --kmeans-restarts 1
 //
@@ -37,11 +37,9 @@
 //     and k-means measures distance as if they were all alike. Lesson 04's
 //     sparse codes and lesson 06's VAE codes shape the code space on
 //     purpose; here it is whatever reconstruction needed.
-//   - The time: k-means on 32 numbers per image runs tens of times faster
-//     than on 784 (≈ 0.35 s against ≈ 17 s for three runs in a default run)
-//     — more than the 24.5 times fewer multiply-adds, because
-//     55,000 codes (7 MB) stay in cache while 55,000 images (172 MB) are
-//     streamed from memory on every Lloyd iteration.
+//   - The time: k-means on 32 numbers per image runs 16 to 20 times faster
+//     than on 784 (≈ 0.4 s against ≈ 6.4 s for three runs in a default
+//     run), close to what the 24.5 times fewer multiply-adds predict.
 //   - centroids.png: the ten cluster centres as images (rows: pixels' centres,
 //     PCA's decoded, the autoencoder's decoded). Bags, trousers, sneakers,
 //     boots get clusters of their own; shirts, pullovers and coats share.
