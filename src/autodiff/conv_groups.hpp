@@ -82,6 +82,12 @@ struct BatchSplit {
     return std::min(N, int(long(groups) * t / slots) * per_group);
   }
   std::size_t total() const { return shared_floats + slot_floats * slots; }
+  // fn(n0, nb) for each group of slot t: images [n0, n0 + nb).
+  template <class Fn>
+  void for_each_group(int t, const Fn& fn) const {
+    for (int n0 = first(t); n0 < last(t); n0 += per_group)
+      fn(n0, std::min(per_group, last(t) - n0));
+  }
 };
 
 // Hands out consecutive 64-byte-aligned pieces of one scratch block. Run
@@ -123,6 +129,21 @@ inline void reduce_slots(const float* first, std::size_t stride, int slots,
 inline void check_image(const char* op, const Shape& s, const char* name) {
   check(s.rank() == 4, op, ": ", name, " is ", s,
         ", expected a rank-4 (N, C, H, W) tensor");
+}
+
+// The checks conv2d and conv_transpose2d share: x, W and b on one tape, x a
+// batch of images, W of rank 4 (`w_layout` names its dimensions), a stride
+// of at least 1 and no negative padding. Returns the tape.
+inline Tape& check_conv_inputs(const char* op, Var x, Var W, Var b, int stride,
+                               int padding, const char* w_layout) {
+  Tape& tape = same_tape(op, x, W);
+  same_tape(op, x, b);
+  check_image(op, x.shape(), "x");
+  check(W.shape().rank() == 4, op, ": W is ", W.shape(), ", expected a rank-4 ", w_layout,
+        " tensor");
+  check(stride >= 1 && padding >= 0, op, ": stride ", stride, ", padding ", padding,
+        " (expected stride >= 1 and padding >= 0)");
+  return tape;
 }
 
 // The bias must hold one number per output channel.

@@ -127,8 +127,7 @@ static void conv2d_backward(Tape& tape, Node& y) {
     const Conv2dPlan::Slot s = plan.slot(scratch, t);
     std::fill(s.dW, s.dW + std::size_t(Co) * CK, 0.0f);
     std::fill(s.db, s.db + Co, 0.0f);
-    for (int n0 = plan.split.first(t); n0 < plan.split.last(t); n0 += plan.split.per_group) {
-      const int nb = std::min(plan.split.per_group, plan.split.last(t) - n0);
+    plan.split.for_each_group(t, [&](int n0, int nb) {
       const int nbP = nb * P, nbHW = nb * HW;
       to_wide(dy + n0 * out_image, s.Y, nb, Co, P);  // dY (Co, nb·P)
       if (db)  // db[o] += Σ dY[o, ·], in a local: the compiler cannot tell s.db from s.Y
@@ -144,7 +143,7 @@ static void conv2d_backward(Tape& tape, Node& y) {
           kernels::im2col(x.data() + (n0 + n) * in_image, g, s.cols + std::size_t(n) * P, nbP);
       if (dW)  // dW (Co, CK) += dY · colsᵀ
         gemm(Trans::No, Trans::Yes, Co, CK, nbP, s.Y, s.cols, 1.0f, s.dW);
-      if (!dx) continue;
+      if (!dx) return;  // to the next group
       if (plan.flip) {
         // dX (C, nb·HW) = Wflip (C, Co·k²) · im2col(dy) (Co·k², nb·HW)
         for (int n = 0; n < nb; ++n)
@@ -157,7 +156,7 @@ static void conv2d_backward(Tape& tape, Node& y) {
         for (int n = 0; n < nb; ++n)
           kernels::col2im(s.cols + std::size_t(n) * P, nbP, g, dx + (n0 + n) * in_image);
       }
-    }
+    });
   });
   const Conv2dPlan::Slot s0 = plan.slot(scratch, 0);
   const std::size_t stride = plan.split.slot_floats;
@@ -167,17 +166,11 @@ static void conv2d_backward(Tape& tape, Node& y) {
 
 Var conv2d(Var x, Var W, Var b, int stride, int padding) {
   const char* op = "conv2d";
-  Tape& tape = same_tape(op, x, W);
-  same_tape(op, x, b);
+  Tape& tape = check_conv_inputs(op, x, W, b, stride, padding, "(C_out, C_in, kh, kw)");
   const Shape sx = x.shape(), sw = W.shape();
-  check_image(op, sx, "x");
-  check(sw.rank() == 4, op, ": W is ", sw,
-        ", expected a rank-4 (C_out, C_in, kh, kw) tensor");
   check(sx[1] == sw[1], op, ": x is ", sx, " with ", sx[1],
         " channels, W is ", sw, " for ", sw[1],
         " (expected x's dimension 1 = W's dimension 1)");
-  check(stride >= 1 && padding >= 0, op, ": stride ", stride, ", padding ",
-        padding, " (expected stride >= 1 and padding >= 0)");
   check_bias(op, b.shape(), sw[0]);
   const ConvGeometry g{sx[1], sx[2], sx[3], sw[2], sw[3], stride, padding};
   check(g.Ho() >= 1 && g.Wo() >= 1, op, ": a ", sw[2], "x", sw[3],
@@ -200,8 +193,7 @@ Var conv2d(Var x, Var W, Var b, int stride, int padding) {
   const std::size_t in_image = std::size_t(g.C) * plan.HW, out_image = std::size_t(Co) * P;
   for_each_slot(plan.split, [&](int t) {
     const Conv2dPlan::Slot s = plan.slot(scratch, t);
-    for (int n0 = plan.split.first(t); n0 < plan.split.last(t); n0 += plan.split.per_group) {
-      const int nb = std::min(plan.split.per_group, plan.split.last(t) - n0);
+    plan.split.for_each_group(t, [&](int n0, int nb) {
       const int nbP = nb * P;
       for (int n = 0; n < nb; ++n)
         kernels::im2col(xd + (n0 + n) * in_image, g, s.cols + std::size_t(n) * P, nbP);
@@ -213,7 +205,7 @@ Var conv2d(Var x, Var W, Var b, int stride, int padding) {
           float* yo = yd + (n0 + n) * out_image + std::size_t(o) * P;
           for (int p = 0; p < P; ++p) yo[p] = Yo[p] + bd[o];
         }
-    }
+    });
   });
   return tape.last();
 }

@@ -72,8 +72,7 @@ static void conv_transpose2d_backward(Tape& tape, Node& y) {
     const ConvT2dPlan::Slot s = plan.slot(scratch, t);
     std::fill(s.dW, s.dW + std::size_t(Ci) * CoK, 0.0f);
     std::fill(s.db, s.db + Co, 0.0f);
-    for (int n0 = plan.split.first(t); n0 < plan.split.last(t); n0 += plan.split.per_group) {
-      const int nb = std::min(plan.split.per_group, plan.split.last(t) - n0);
+    plan.split.for_each_group(t, [&](int n0, int nb) {
       const int nbHW = nb * HW;
       if (db)  // db[o] += Σ dy[n, o, ·]
         for (int n = 0; n < nb; ++n)
@@ -84,7 +83,7 @@ static void conv_transpose2d_backward(Tape& tape, Node& y) {
             for (int p = 0; p < P; ++p) sum += d[p];
             s.db[o] += sum;
           }
-      if (!dW && !dx) continue;
+      if (!dW && !dx) return;  // to the next group
       for (int n = 0; n < nb; ++n)  // dcols (CoK, nb·HW) = im2col(dy)
         kernels::im2col(dy + (n0 + n) * out_image, g, s.cols + std::size_t(n) * HW, nbHW);
       if (dW) {  // dW (Ci, CoK) += X · dcolsᵀ
@@ -95,7 +94,7 @@ static void conv_transpose2d_backward(Tape& tape, Node& y) {
         gemm(Trans::No, Trans::No, Ci, nbHW, CoK, W.data(), s.cols, 0.0f, s.X);
         add_from_wide(s.X, dx + n0 * in_image, nb, Ci, HW);
       }
-    }
+    });
   });
   const ConvT2dPlan::Slot s0 = plan.slot(scratch, 0);
   const std::size_t stride = plan.split.slot_floats;
@@ -105,17 +104,11 @@ static void conv_transpose2d_backward(Tape& tape, Node& y) {
 
 Var conv_transpose2d(Var x, Var W, Var b, int stride, int padding) {
   const char* op = "conv_transpose2d";
-  Tape& tape = same_tape(op, x, W);
-  same_tape(op, x, b);
+  Tape& tape = check_conv_inputs(op, x, W, b, stride, padding, "(C_in, C_out, kh, kw)");
   const Shape sx = x.shape(), sw = W.shape();
-  check_image(op, sx, "x");
-  check(sw.rank() == 4, op, ": W is ", sw,
-        ", expected a rank-4 (C_in, C_out, kh, kw) tensor");
   check(sx[1] == sw[0], op, ": x is ", sx, " with ", sx[1],
         " channels, W is ", sw, " for ", sw[0],
         " (expected x's dimension 1 = W's dimension 0)");
-  check(stride >= 1 && padding >= 0, op, ": stride ", stride, ", padding ",
-        padding, " (expected stride >= 1 and padding >= 0)");
   const int Co = sw[1];
   check_bias(op, b.shape(), Co);
   const int Ho = (sx[2] - 1) * stride - 2 * padding + sw[2];
@@ -140,8 +133,7 @@ Var conv_transpose2d(Var x, Var W, Var b, int stride, int padding) {
   const std::size_t in_image = std::size_t(Ci) * HW, out_image = std::size_t(Co) * Ho * Wo;
   for_each_slot(plan.split, [&](int t) {
     const ConvT2dPlan::Slot s = plan.slot(scratch, t);
-    for (int n0 = plan.split.first(t); n0 < plan.split.last(t); n0 += plan.split.per_group) {
-      const int nb = std::min(plan.split.per_group, plan.split.last(t) - n0);
+    plan.split.for_each_group(t, [&](int n0, int nb) {
       const int nbHW = nb * HW;
       to_wide(xd + n0 * in_image, s.X, nb, Ci, HW);
       // cols (CoK, nb·HW) = Wᵀ (CoK, Ci) · X (Ci, nb·HW)
@@ -152,7 +144,7 @@ Var conv_transpose2d(Var x, Var W, Var b, int stride, int padding) {
           std::fill(yn + std::size_t(o) * Ho * Wo, yn + std::size_t(o + 1) * Ho * Wo, bd[o]);
         kernels::col2im(s.cols + std::size_t(n) * HW, nbHW, g, yn);
       }
-    }
+    });
   });
   return tape.last();
 }
