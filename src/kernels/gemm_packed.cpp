@@ -76,9 +76,21 @@ void pack_a(const GemmArgs& g, int i0, int mc, int p0, int kc, float* __restrict
   for (int s0 = 0; s0 < mc; s0 += kMR, Ap += kMR * kc) {
     const int m = std::min(kMR, mc - s0);
     if (g.trans_a == Trans::No) {  // a row of A is a row of op(A): read it along p
-      for (int r = 0; r < m; ++r) {
+      // Element by element this is a transpose with scattered stores; so
+      // take kWidth values of p at a time from each row, transpose the
+      // square in registers (rows past m read as zeros), and store each
+      // column's first kMR floats: one vector store per p.
+      int p = 0;
+      for (; p + kWidth <= kc; p += kWidth) {
+        Vec blk[kWidth];
+        for (int r = 0; r < kWidth; ++r)
+          blk[r] = r < m ? loadu(g.A + (i0 + s0 + r) * lda + p0 + p) : zero();
+        transpose(blk);
+        for (int i = 0; i < kWidth; ++i) storeu_first(Ap + (p + i) * kMR, blk[i], kMR);
+      }
+      for (int r = 0; r < m; ++r) {  // the last kc % kWidth columns
         const float* src = g.A + (i0 + s0 + r) * lda + p0;
-        for (int p = 0; p < kc; ++p) Ap[p * kMR + r] = src[p];
+        for (int q = p; q < kc; ++q) Ap[q * kMR + r] = src[q];
       }
     } else if (m == kMR) {  // op(A)(i, p) = A(p, i): a row of A gives kMR neighbours
       // A full sliver copies exactly kMR floats per p: a constant count the
@@ -116,13 +128,20 @@ void pack_b(const GemmArgs& g, int p0, int kc, int j0, int nc, float* __restrict
         for (int c = 0; c < n; ++c) Bp[p * kNR + c] = src[c];
         for (int c = n; c < kNR; ++c) Bp[p * kNR + c] = 0.0f;
       }
-    } else {  // op(B)(p, j) = B(j, p)
-      for (int c = 0; c < n; ++c) {
+    } else {  // op(B)(p, j) = B(j, p): a transpose, done kWidth × kWidth in registers
+      int p = 0;
+      for (; p + kWidth <= kc; p += kWidth)
+        for (int h = 0; h < kNR; h += kWidth) {  // the sliver's two halves
+          Vec blk[kWidth];
+          for (int c = 0; c < kWidth; ++c)
+            blk[c] = h + c < n ? loadu(g.B + (j0 + s0 + h + c) * ldb + p0 + p) : zero();
+          transpose(blk);
+          for (int i = 0; i < kWidth; ++i) storeu(Bp + (p + i) * kNR + h, blk[i]);
+        }
+      for (int c = 0; c < kNR; ++c) {  // the last kc % kWidth rows
         const float* src = g.B + (j0 + s0 + c) * ldb + p0;
-        for (int p = 0; p < kc; ++p) Bp[p * kNR + c] = src[p];
+        for (int q = p; q < kc; ++q) Bp[q * kNR + c] = c < n ? src[q] : 0.0f;
       }
-      for (int p = 0; p < kc; ++p)
-        for (int c = n; c < kNR; ++c) Bp[p * kNR + c] = 0.0f;
     }
   }
 }

@@ -3,9 +3,10 @@
 // A Vec holds kWidth floats: a zmm register (16 floats) with AVX-512, a ymm
 // register (8) with AVX2+FMA, and otherwise a plain array of 4 floats that
 // the compiler may or may not vectorise. Only what the micro-kernel needs
-// is here: zero, set1 (broadcast), load/store, mul, fma. It is private to
-// src/kernels/ and deliberately not a general SIMD library: no shuffles, no
-// masks, no reductions.
+// is here: zero, set1 (broadcast), load/store, mul, fma; and, for packing,
+// a store of the first n lanes and an in-register transpose of a square
+// block (kWidth × kWidth). It is private to src/kernels/ and deliberately
+// not a general SIMD library: no reductions, no general shuffles.
 #pragma once
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
@@ -25,6 +26,42 @@ inline Vec loadu(const float* p) { return _mm512_loadu_ps(p); }
 inline void storeu(float* p, Vec v) { _mm512_storeu_ps(p, v); }
 inline Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
 inline Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }  // a·b + c
+// Stores lanes 0 .. n-1 of v (0 <= n <= kWidth); memory past them is untouched.
+inline void storeu_first(float* p, Vec v, int n) {
+  _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1u), v);
+}
+// GCC 12 warns, wrongly, that the intrinsics' own "undefined" source
+// operand may be uninitialised (they never read it): silence that here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// r[i] (row i of a 16 × 16 block) becomes column i. Three rounds, each
+// halving the size of what is still in the wrong place: pairs of floats
+// (unpack), then pairs of pairs (shuffle), then 128-bit lanes (two rounds
+// of shuffle_f32x4, which moves whole lanes between registers).
+inline void transpose(Vec (&r)[kWidth]) {
+  Vec t[16], u[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);  // per lane: a0 b0 a1 b1
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);  //        a2 b2 a3 b3
+  }
+  for (int i = 0; i < 16; i += 4) {  // per lane: column k of 4 rows
+    u[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+    u[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+    u[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+    u[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+  }
+  for (int k = 0; k < 4; ++k) {  // lane L of u[4g + k]: rows 4g.., column 4L + k
+    const Vec v0 = _mm512_shuffle_f32x4(u[k], u[4 + k], 0x44);
+    const Vec v1 = _mm512_shuffle_f32x4(u[k], u[4 + k], 0xEE);
+    const Vec v2 = _mm512_shuffle_f32x4(u[8 + k], u[12 + k], 0x44);
+    const Vec v3 = _mm512_shuffle_f32x4(u[8 + k], u[12 + k], 0xEE);
+    r[k] = _mm512_shuffle_f32x4(v0, v2, 0x88);
+    r[4 + k] = _mm512_shuffle_f32x4(v0, v2, 0xDD);
+    r[8 + k] = _mm512_shuffle_f32x4(v1, v3, 0x88);
+    r[12 + k] = _mm512_shuffle_f32x4(v1, v3, 0xDD);
+  }
+}
+#pragma GCC diagnostic pop
 
 #elif defined(__AVX2__) && defined(__FMA__)
 
@@ -37,6 +74,29 @@ inline Vec loadu(const float* p) { return _mm256_loadu_ps(p); }
 inline void storeu(float* p, Vec v) { _mm256_storeu_ps(p, v); }
 inline Vec mul(Vec a, Vec b) { return _mm256_mul_ps(a, b); }
 inline Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
+inline void storeu_first(float* p, Vec v, int n) {
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lane), v);
+}
+// The 8 × 8 version of the AVX-512 transpose: pairs, pairs of pairs, then
+// the two 128-bit halves.
+inline void transpose(Vec (&r)[kWidth]) {
+  Vec t[8], u[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+    u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+    u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+    u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+  }
+  for (int k = 0; k < 4; ++k) {
+    r[k] = _mm256_permute2f128_ps(u[k], u[4 + k], 0x20);
+    r[4 + k] = _mm256_permute2f128_ps(u[k], u[4 + k], 0x31);
+  }
+}
 
 #else  // portable fallback: the same vocabulary over four plain floats
 
@@ -62,6 +122,17 @@ inline Vec mul(Vec a, Vec b) {
 inline Vec fma(Vec a, Vec b, Vec c) {
   for (int i = 0; i < kWidth; ++i) c.v[i] += a.v[i] * b.v[i];
   return c;
+}
+inline void storeu_first(float* p, Vec v, int n) {
+  for (int i = 0; i < n; ++i) p[i] = v.v[i];
+}
+inline void transpose(Vec (&r)[kWidth]) {
+  for (int i = 0; i < kWidth; ++i)
+    for (int j = i + 1; j < kWidth; ++j) {
+      const float x = r[i].v[j];
+      r[i].v[j] = r[j].v[i];
+      r[j].v[i] = x;
+    }
 }
 
 #endif
