@@ -45,6 +45,7 @@ constexpr int kMR = 6;   // 6 × 2 accumulators + 3 ≤ 16 ymm
 #else
 constexpr int kMR = 4;
 #endif
+static_assert(kMR <= kWidth, "pack_a moves a sliver's kMR floats as one vector");
 constexpr int kKC = 256;        // depth of a slab
 constexpr int kMC = kMR * 10;   // rows of A per packed block
 constexpr int kNC = kNR * 64;   // columns of B per packed panel
@@ -93,13 +94,11 @@ void pack_a(const GemmArgs& g, int i0, int mc, int p0, int kc, float* __restrict
         for (int q = p; q < kc; ++q) Ap[q * kMR + r] = src[q];
       }
     } else if (m == kMR) {  // op(A)(i, p) = A(p, i): a row of A gives kMR neighbours
-      // A full sliver copies exactly kMR floats per p: a constant count the
-      // compiler turns into vector moves (a count of m would become a call
-      // to memcpy per 48 bytes, which costs more than the copy).
-      for (int p = 0; p < kc; ++p) {
-        const float* src = g.A + (p0 + p) * lda + i0 + s0;
-        for (int r = 0; r < kMR; ++r) Ap[p * kMR + r] = src[r];
-      }
+      // One masked vector load and store per p (kMR <= kWidth). A plain
+      // loop of kMR copies becomes a call to memcpy per 48 bytes, which
+      // costs more than the copy.
+      for (int p = 0; p < kc; ++p)
+        storeu_first(Ap + p * kMR, loadu_first(g.A + (p0 + p) * lda + i0 + s0, kMR), kMR);
     } else {
       for (int p = 0; p < kc; ++p) {
         const float* src = g.A + (p0 + p) * lda + i0 + s0;
@@ -117,10 +116,11 @@ void pack_b(const GemmArgs& g, int p0, int kc, int j0, int nc, float* __restrict
   const std::size_t ldb = g.ldb;
   for (int s0 = 0; s0 < nc; s0 += kNR, Bp += kNR * kc) {
     const int n = std::min(kNR, nc - s0);
-    if (g.trans_b == Trans::No && n == kNR) {  // constant count: vector moves, as in pack_a
+    if (g.trans_b == Trans::No && n == kNR) {  // a row of the sliver: two vector moves
       for (int p = 0; p < kc; ++p) {
         const float* src = g.B + (p0 + p) * ldb + j0 + s0;
-        for (int c = 0; c < kNR; ++c) Bp[p * kNR + c] = src[c];
+        storeu(Bp + p * kNR, loadu(src));
+        storeu(Bp + p * kNR + kWidth, loadu(src + kWidth));
       }
     } else if (g.trans_b == Trans::No) {
       for (int p = 0; p < kc; ++p) {

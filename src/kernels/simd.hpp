@@ -4,7 +4,7 @@
 // register (8) with AVX2+FMA, and otherwise a plain array of 4 floats that
 // the compiler may or may not vectorise. Only what the micro-kernel needs
 // is here: zero, set1 (broadcast), load/store, mul, fma; and, for packing,
-// a store of the first n lanes and an in-register transpose of a square
+// a load and a store of the first n lanes, and an in-register transpose of a square
 // block (kWidth × kWidth). It is private to src/kernels/ and deliberately
 // not a general SIMD library: no reductions, no general shuffles.
 #pragma once
@@ -29,6 +29,10 @@ inline Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }  // a·
 // Stores lanes 0 .. n-1 of v (0 <= n <= kWidth); memory past them is untouched.
 inline void storeu_first(float* p, Vec v, int n) {
   _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1u), v);
+}
+// Loads lanes 0 .. n-1 and zeros the rest, reading nothing past p[n-1].
+inline Vec loadu_first(const float* p, int n) {
+  return _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1u), p);
 }
 // GCC 12 warns, wrongly, that the intrinsics' own "undefined" source
 // operand may be uninitialised (they never read it): silence that here.
@@ -74,10 +78,11 @@ inline Vec loadu(const float* p) { return _mm256_loadu_ps(p); }
 inline void storeu(float* p, Vec v) { _mm256_storeu_ps(p, v); }
 inline Vec mul(Vec a, Vec b) { return _mm256_mul_ps(a, b); }
 inline Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
-inline void storeu_first(float* p, Vec v, int n) {
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lane), v);
+inline __m256i first_lanes(int n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
+inline void storeu_first(float* p, Vec v, int n) { _mm256_maskstore_ps(p, first_lanes(n), v); }
+inline Vec loadu_first(const float* p, int n) { return _mm256_maskload_ps(p, first_lanes(n)); }
 // The 8 × 8 version of the AVX-512 transpose: pairs, pairs of pairs, then
 // the two 128-bit halves.
 inline void transpose(Vec (&r)[kWidth]) {
@@ -125,6 +130,11 @@ inline Vec fma(Vec a, Vec b, Vec c) {
 }
 inline void storeu_first(float* p, Vec v, int n) {
   for (int i = 0; i < n; ++i) p[i] = v.v[i];
+}
+inline Vec loadu_first(const float* p, int n) {
+  Vec r{};
+  for (int i = 0; i < n; ++i) r.v[i] = p[i];
+  return r;
 }
 inline void transpose(Vec (&r)[kWidth]) {
   for (int i = 0; i < kWidth; ++i)
