@@ -1,8 +1,8 @@
 // Adam's update: one branch-free loop per parameter (see adam.hpp for the
 // math). It vectorises because the build passes -fno-math-errno (see
 // src/optim/meson.build): without it, sqrt may set errno, a hidden branch.
-// Each element's update is independent of every other, so a big parameter
-// is cut into ranges that the thread pool updates side by side.
+// Each element's update is independent of every other, so each parameter
+// is cut into one range per thread (Optimizer::for_each_part).
 #include "hourglass/optim/adam.hpp"
 
 #include <cmath>
@@ -79,17 +79,14 @@ void Adam::step() {
   const float inv_sqrt_bc2 = float(1.0 / std::sqrt(bc2));
   const float l2 = o.decoupled ? 0.0f : o.weight_decay;
   const float decay = o.decoupled ? o.lr * o.weight_decay : 0.0f;
-  for (std::size_t i = 0; i < params_.size(); ++i) {
+  for (std::size_t i = 0; i < params_.size(); ++i) check_sizes(i, m_[i].size());
+  // ~10 flops and 28 bytes per element: 16k elements are worth a thread.
+  for_each_part(16384, [&](std::size_t i, std::size_t lo, std::size_t hi) {
     Parameter& p = *params_[i];
-    check_sizes(i, m_[i].size());
-    float *w = p.value.data(), *m = m_[i].data(), *v = v_[i].data();
-    const float* g = p.grad.data();
-    // ~10 flops and 20 bytes per element: 8k elements are worth a thread.
-    kernels::parallel_range(p.value.size(), 8192, [&](std::size_t lo, std::size_t hi) {
-      adam_update(w + lo, g + lo, m + lo, v + lo, hi - lo, step_size,
-                  inv_sqrt_bc2, o.beta1, o.beta2, o.eps, l2, decay);
-    });
-  }
+    adam_update(p.value.data() + lo, p.grad.data() + lo, m_[i].data() + lo,
+                v_[i].data() + lo, hi - lo, step_size, inv_sqrt_bc2, o.beta1, o.beta2,
+                o.eps, l2, decay);
+  });
 }
 
 OptimizerState Adam::state() {

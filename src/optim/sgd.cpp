@@ -43,17 +43,14 @@ SGD::SGD(ParameterList params, SGDOptions options)
 
 void SGD::step() {
   options_.lr = lr();
-  for (std::size_t i = 0; i < params_.size(); ++i) {
+  for (std::size_t i = 0; i < params_.size(); ++i) check_sizes(i, velocity_[i].size());
+  // Independent per element: each parameter is cut into one range per thread.
+  for_each_part(32768, [&](std::size_t i, std::size_t lo, std::size_t hi) {
     Parameter& p = *params_[i];
-    check_sizes(i, velocity_[i].size());
-    float *w = p.value.data(), *v = velocity_[i].data();
-    const float* g = p.grad.data();
-    // Independent per element: big parameters are split over the pool.
-    kernels::parallel_range(p.value.size(), 16384, [&](std::size_t lo, std::size_t hi) {
-      sgd_update(w + lo, g + lo, v + lo, hi - lo, lr(), options_.momentum,
-                 options_.nesterov ? 1.0f : 0.0f, options_.weight_decay);
-    });
-  }
+    sgd_update(p.value.data() + lo, p.grad.data() + lo, velocity_[i].data() + lo, hi - lo,
+               lr(), options_.momentum, options_.nesterov ? 1.0f : 0.0f,
+               options_.weight_decay);
+  });
 }
 
 OptimizerState SGD::state() {

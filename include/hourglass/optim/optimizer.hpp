@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "hourglass/autodiff/parameter.hpp"
+#include "hourglass/kernels/thread_pool.hpp"
 
 namespace hg {
 
@@ -53,6 +54,27 @@ class Optimizer {
   // Throws if a parameter's value or grad changed size since construction,
   // which would make the state arrays (sized then) run off the end.
   void check_sizes(std::size_t i, std::size_t state_size) const;
+
+  // Runs part(i, lo, hi) on slices that cover the elements of every
+  // parameter i, in ONE parallel loop: on T threads, thread t takes the
+  // t-th of T equal parts of each parameter. One hand-off serves the whole
+  // model, and a thread gets the same parts at every step (the parts
+  // DataParallel's gradient sum gives it too), so they stay in its core's
+  // cache. Below `grain` elements in all, the calling thread does it all.
+  template <class Part>
+  void for_each_part(std::size_t grain, const Part& part) const {
+    std::size_t total = 0;
+    for (const Parameter* p : params_) total += p->value.size();
+    const int threads = total < grain ? 1 : kernels::num_threads();
+    const auto t_count = static_cast<std::size_t>(threads);
+    kernels::parallel_for(0, threads, [&](int t0, int t1) {
+      for (auto t = static_cast<std::size_t>(t0); t < static_cast<std::size_t>(t1); ++t)
+        for (std::size_t i = 0; i < params_.size(); ++i) {
+          const std::size_t n = params_[i]->value.size();
+          part(i, n * t / t_count, n * (t + 1) / t_count);
+        }
+    });
+  }
 
   const char* who_;
   ParameterList params_;
