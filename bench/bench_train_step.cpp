@@ -18,6 +18,9 @@
 // 2-thread rows come in two kinds: split_ops cuts each op (each GEMM, each
 // big elementwise map) over the threads; split_batch gives each thread half
 // the batch and its own tape (hg::DataParallel), and sums the gradients.
+// A third 2-thread row, apart_ceiling, is a yardstick, not training: two
+// copies of the model, one per thread, each on half the batch, sharing
+// nothing (see Split::kApart).
 // What it is not: a convergence test (the data are random pixels in [0, 1]).
 //
 //   build/bench/bench_train_step --benchmark_repetitions=9
@@ -27,6 +30,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -101,11 +105,68 @@ struct Vae {
 
 // How a step uses the threads: kOps splits each op (gemm, the elementwise
 // kernels) over the pool; kBatch splits the batch's rows (DataParallel), one
-// tape per thread. On 1 thread both are the same plain tape.
-enum class Split { kOps, kBatch };
+// tape per thread. On 1 thread both are the same plain tape. kApart is not
+// a way to train: each thread trains its OWN copy of the model (own
+// weights, gradients, Adam) on its half of the batch, and nothing is
+// shared or summed. It measures what two cores of this machine give when
+// they share nothing: the ceiling for any way of splitting the step.
+enum class Split { kOps, kBatch, kApart };
+
+void report(benchmark::State& state, double flops, long steps, long allocs) {
+  using C = benchmark::Counter;
+  state.counters["samples/s"] = C(kBatch, C::kIsIterationInvariantRate);
+  state.counters["GFLOP/s"] = C(flops * 1e-9, C::kIsIterationInvariantRate);
+  state.counters["pct_peak"] =
+      C(flops * 1e-9 * 100.0 / g_peak_gflops, C::kIsIterationInvariantRate);
+  state.counters["allocs/step"] = C(steps ? double(allocs) / double(steps) : 0.0);
+}
+
+// kApart: `threads` models, each trained on its share of the batch's rows
+// by its own thread. Counted as one step of the whole batch.
+template <class Model>
+void apart_steps(benchmark::State& state, int threads) {
+  hg::kernels::set_num_threads(threads);
+  struct Copy {
+    hg::Rng rng;
+    Model model;
+    hg::Adam opt;
+    hg::Tensor rows;
+    hg::Tape tape;
+    Copy(std::uint64_t seed, int n)
+        : rng(seed), model(rng), opt(model.params(), {.lr = 1e-3f}), rows(hg::Shape{n, 784}) {
+      rng.fill_uniform(rows, 0.0f, 1.0f);
+    }
+    void step() {  // inside a parallel_for chunk: every kernel runs serially
+      opt.zero_grad();
+      tape.clear();
+      tape.backward(model.loss(tape.input(rows), rng));
+      opt.step();
+    }
+  };
+  std::vector<std::unique_ptr<Copy>> copies;
+  for (int c = 0; c < threads; ++c)
+    copies.push_back(std::make_unique<Copy>(
+        1 + c, kBatch * (c + 1) / threads - kBatch * c / threads));
+  const auto step = [&] {
+    hg::kernels::parallel_for(0, threads, [&](int c0, int c1) {
+      for (int c = c0; c < c1; ++c) copies[static_cast<std::size_t>(c)]->step();
+    });
+  };
+  for (int i = 0; i < 3; ++i) step();
+  const long allocs0 = hg::bench::heap_allocations();
+  long steps = 0;
+  for (auto _ : state) {
+    step();
+    ++steps;
+  }
+  const long allocs = hg::bench::heap_allocations() - allocs0;
+  hg::kernels::set_num_threads(1);
+  report(state, Model::flops(), steps, allocs);
+}
 
 template <class Model>
 void train_step(benchmark::State& state, int threads, Split split) {
+  if (split == Split::kApart) return apart_steps<Model>(state, threads);
   hg::kernels::set_num_threads(threads);
   hg::Rng rng(1);
   Model model(rng);
@@ -137,14 +198,7 @@ void train_step(benchmark::State& state, int threads, Split split) {
   }
   const long allocs = hg::bench::heap_allocations() - allocs0;
   hg::kernels::set_num_threads(1);
-
-  using C = benchmark::Counter;
-  const double flops = Model::flops();
-  state.counters["samples/s"] = C(kBatch, C::kIsIterationInvariantRate);
-  state.counters["GFLOP/s"] = C(flops * 1e-9, C::kIsIterationInvariantRate);
-  state.counters["pct_peak"] =
-      C(flops * 1e-9 * 100.0 / g_peak_gflops, C::kIsIterationInvariantRate);
-  state.counters["allocs/step"] = C(steps ? double(allocs) / double(steps) : 0.0);
+  report(state, Model::flops(), steps, allocs);
 }
 
 void register_model(const char* name, void (*fn)(benchmark::State&, int, Split)) {
@@ -154,7 +208,8 @@ void register_model(const char* name, void (*fn)(benchmark::State&, int, Split))
     const char* suffix;
   };
   for (const Row& r : {Row{1, Split::kOps, ""}, Row{2, Split::kOps, "/split_ops"},
-                       Row{2, Split::kBatch, "/split_batch"}}) {
+                       Row{2, Split::kBatch, "/split_batch"},
+                       Row{2, Split::kApart, "/apart_ceiling"}}) {
     const std::string n = std::string("train_step/") + name + "/threads:" +
                           std::to_string(r.threads) + r.suffix;
     auto* b = benchmark::RegisterBenchmark(
