@@ -18,8 +18,8 @@
 // 2-thread rows come in two kinds: split_ops cuts each op (each GEMM, each
 // big elementwise map) over the threads; split_batch gives each thread half
 // the batch and its own tape (hg::DataParallel), and sums the gradients.
-// A third 2-thread row, apart_ceiling, is a yardstick, not training: two
-// copies of the model, one per thread, each on half the batch, sharing
+// A third 2-thread row, apart_ceiling, is a yardstick, not training: each
+// thread does its half of a split_batch step on memory of its own, sharing
 // nothing (see Split::kApart).
 // What it is not: a convergence test (the data are random pixels in [0, 1]).
 //
@@ -29,6 +29,7 @@
 //       interleaving spreads the drift of a shared machine over all rows)
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -106,10 +107,12 @@ struct Vae {
 // How a step uses the threads: kOps splits each op (gemm, the elementwise
 // kernels) over the pool; kBatch splits the batch's rows (DataParallel), one
 // tape per thread. On 1 thread both are the same plain tape. kApart is not
-// a way to train: each thread trains its OWN copy of the model (own
-// weights, gradients, Adam) on its half of the batch, and nothing is
-// shared or summed. It measures what two cores of this machine give when
-// they share nothing: the ceiling for any way of splitting the step.
+// a way to train: it does the work of a kBatch step, each thread its own
+// share (the forward and backward of half the batch, Adam on half of every
+// parameter), but on memory of its own (its own copy of the model, its own
+// Adam over half-sized parameters), so nothing is shared or summed. It
+// measures what two cores of this machine give when they share nothing:
+// the ceiling for any way of splitting the step.
 enum class Split { kOps, kBatch, kApart };
 
 void report(benchmark::State& state, double flops, long steps, long allocs) {
@@ -121,32 +124,44 @@ void report(benchmark::State& state, double flops, long steps, long allocs) {
   state.counters["allocs/step"] = C(steps ? double(allocs) / double(steps) : 0.0);
 }
 
-// kApart: `threads` models, each trained on its share of the batch's rows
-// by its own thread. Counted as one step of the whole batch.
+// kApart: `threads` copies of the model, each trained on its share of the
+// batch's rows by its own thread; counted as one step of the whole batch.
 template <class Model>
 void apart_steps(benchmark::State& state, int threads) {
   hg::kernels::set_num_threads(threads);
   struct Copy {
     hg::Rng rng;
     Model model;
-    hg::Adam opt;
+    hg::ParameterList whole;
+    std::vector<hg::Parameter> part;  // 1/threads of each parameter, own memory
+    hg::ParameterList part_list;
+    std::unique_ptr<hg::Adam> opt;    // the update of this thread's share
     hg::Tensor rows;
     hg::Tape tape;
-    Copy(std::uint64_t seed, int n)
-        : rng(seed), model(rng), opt(model.params(), {.lr = 1e-3f}), rows(hg::Shape{n, 784}) {
+    Copy(std::uint64_t seed, int n, int threads) : rng(seed), model(rng), rows(hg::Shape{n, 784}) {
       rng.fill_uniform(rows, 0.0f, 1.0f);
+      whole = model.params();
+      part.reserve(whole.size());
+      for (const hg::Parameter* p : whole) {
+        const int size = static_cast<int>(p->value.size()) / threads + 1;
+        part.emplace_back(p->name, hg::Tensor(hg::Shape{size}, 0.01f));
+        part_list.push_back(&part.back());
+      }
+      opt = std::make_unique<hg::Adam>(part_list, hg::AdamOptions{.lr = 1e-3f});
     }
     void step() {  // inside a parallel_for chunk: every kernel runs serially
-      opt.zero_grad();
+      for (hg::Parameter* p : whole) p->grad.zero();
       tape.clear();
       tape.backward(model.loss(tape.input(rows), rng));
-      opt.step();
+      for (std::size_t i = 0; i < part.size(); ++i)  // in place of the sum: a copy
+        std::copy_n(whole[i]->grad.data(), part[i].grad.size() - 1, part[i].grad.data());
+      opt->step();
     }
   };
   std::vector<std::unique_ptr<Copy>> copies;
   for (int c = 0; c < threads; ++c)
     copies.push_back(std::make_unique<Copy>(
-        1 + c, kBatch * (c + 1) / threads - kBatch * c / threads));
+        1 + c, kBatch * (c + 1) / threads - kBatch * c / threads, threads));
   const auto step = [&] {
     hg::kernels::parallel_for(0, threads, [&](int c0, int c1) {
       for (int c = c0; c < c1; ++c) copies[static_cast<std::size_t>(c)]->step();
