@@ -18,9 +18,10 @@
 // the batch costs one hand-off per step: every thread runs the whole model
 // on its B/T rows, alone, and nothing waits until the gradients are summed.
 // Measured (bench_train_step, README): it wins where the products are small
-// (784-32-784 at batch 128: 1.41× on two threads, against 0.92× for
-// splitting each op); on the bigger lesson models both ways come out about
-// even, because here both threads pack the same weight matrices for GEMM.
+// (784-32-784 at batch 128: 1.31× one thread's speed on two threads,
+// against 0.88× for splitting each op; medians of five runs); on the bigger
+// lesson models both ways come out within 15% of each other, as both
+// threads read all the weights and trade half their gradients each step.
 //
 // Why it is exact: if the loss is the mean over the batch of a per-row loss,
 // then L = Σ_c (n_c / B) · L_c, where L_c is the mean over block c's n_c
