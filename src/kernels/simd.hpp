@@ -4,9 +4,10 @@
 // register (8) with AVX2+FMA, and otherwise a plain array of 4 floats that
 // the compiler may or may not vectorise. Only what the micro-kernel needs
 // is here: zero, set1 (broadcast), load/store, mul, fma; and, for packing,
-// a load and a store of the first n lanes, and an in-register transpose of a square
-// block (kWidth × kWidth). It is private to src/kernels/ and deliberately
-// not a general SIMD library: no reductions, no general shuffles.
+// a load and a store of the first n lanes, and an in-register transpose
+// of a square block (kWidth × kWidth). It is private to src/kernels/ and
+// deliberately not a general SIMD library: no reductions, no general
+// shuffles.
 #pragma once
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))

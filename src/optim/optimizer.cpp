@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "hourglass/kernels/thread_pool.hpp"
-
 namespace hg {
 
 Optimizer::Optimizer(const char* who, ParameterList params, float lr)

@@ -3,8 +3,6 @@
 
 #include <cmath>
 
-#include "hourglass/kernels/thread_pool.hpp"
-
 namespace hg {
 
 namespace {
