@@ -112,7 +112,7 @@ struct Vae {
 // parameter), but on memory of its own (its own copy of the model, its own
 // Adam over half-sized parameters), so nothing is shared or summed. It
 // measures what two cores of this machine give when they share nothing:
-// the ceiling for any way of splitting the step.
+// a ceiling for any way of splitting the batch.
 enum class Split { kOps, kBatch, kApart };
 
 void report(benchmark::State& state, double flops, long steps, long allocs) {
