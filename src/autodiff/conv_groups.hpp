@@ -116,12 +116,12 @@ inline void for_each_slot(const BatchSplit& s, const Fn& fn) {
   });
 }
 
-// Sums the slots' private copies of a gradient into g (+=). The copies sit
-// `stride` floats apart starting at `first`.
-inline void reduce_slots(const float* first, std::size_t stride, int slots,
-                         std::size_t n, float* g) {
-  for (int t = 0; t < slots; ++t) {
-    const float* part = first + stride * t;
+// Sums the slots' private copies of a gradient (n floats) into g (+=), if
+// g is wanted. `first` is slot 0's copy; slot t's sits t slots' scratch on.
+inline void reduce_slots(const BatchSplit& s, const float* first, std::size_t n, float* g) {
+  if (!g) return;
+  for (int t = 0; t < s.slots; ++t) {
+    const float* part = first + s.slot_floats * t;
     for (std::size_t i = 0; i < n; ++i) g[i] += part[i];
   }
 }

@@ -97,9 +97,8 @@ static void conv_transpose2d_backward(Tape& tape, Node& y) {
     });
   });
   const ConvT2dPlan::Slot s0 = plan.slot(scratch, 0);
-  const std::size_t stride = plan.split.slot_floats;
-  if (dW) reduce_slots(s0.dW, stride, plan.split.slots, std::size_t(Ci) * CoK, dW);
-  if (db) reduce_slots(s0.db, stride, plan.split.slots, std::size_t(Co), db);
+  reduce_slots(plan.split, s0.dW, std::size_t(Ci) * CoK, dW);
+  reduce_slots(plan.split, s0.db, std::size_t(Co), db);
 }
 
 Var conv_transpose2d(Var x, Var W, Var b, int stride, int padding) {
