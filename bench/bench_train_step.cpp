@@ -115,7 +115,20 @@ struct Vae {
 // a ceiling for any way of splitting the batch.
 enum class Split { kOps, kBatch, kApart };
 
-void report(benchmark::State& state, double flops, long steps, long allocs) {
+// Times step() in the benchmark loop, after 3 warm-up steps (buffers reach
+// their size), counting heap allocations; then reports the counters and
+// puts the pool back to 1 thread.
+template <class Step>
+void measure(benchmark::State& state, double flops, const Step& step) {
+  for (int i = 0; i < 3; ++i) step();
+  const long allocs0 = hg::bench::heap_allocations();
+  long steps = 0;
+  for (auto _ : state) {
+    step();
+    ++steps;
+  }
+  const long allocs = hg::bench::heap_allocations() - allocs0;
+  hg::kernels::set_num_threads(1);
   using C = benchmark::Counter;
   state.counters["samples/s"] = C(kBatch, C::kIsIterationInvariantRate);
   state.counters["GFLOP/s"] = C(flops * 1e-9, C::kIsIterationInvariantRate);
@@ -162,21 +175,11 @@ void apart_steps(benchmark::State& state, int threads) {
   for (int c = 0; c < threads; ++c)
     copies.push_back(std::make_unique<Copy>(
         1 + c, kBatch * (c + 1) / threads - kBatch * c / threads, threads));
-  const auto step = [&] {
+  measure(state, Model::flops(), [&] {
     hg::kernels::parallel_for(0, threads, [&](int c0, int c1) {
       for (int c = c0; c < c1; ++c) copies[static_cast<std::size_t>(c)]->step();
     });
-  };
-  for (int i = 0; i < 3; ++i) step();
-  const long allocs0 = hg::bench::heap_allocations();
-  long steps = 0;
-  for (auto _ : state) {
-    step();
-    ++steps;
-  }
-  const long allocs = hg::bench::heap_allocations() - allocs0;
-  hg::kernels::set_num_threads(1);
-  report(state, Model::flops(), steps, allocs);
+  });
 }
 
 template <class Model>
@@ -190,7 +193,7 @@ void train_step(benchmark::State& state, int threads, Split split) {
   rng.fill_uniform(images, 0.0f, 1.0f);
   hg::Tape tape;
   hg::DataParallel dp(model.params());
-  const auto step = [&] {
+  measure(state, Model::flops(), [&] {
     opt.zero_grad();
     if (split == Split::kOps) {
       tape.clear();
@@ -202,18 +205,7 @@ void train_step(benchmark::State& state, int threads, Split split) {
       });
     }
     opt.step();
-  };
-  for (int i = 0; i < 3; ++i) step();  // warm-up: buffers reach their size
-
-  const long allocs0 = hg::bench::heap_allocations();
-  long steps = 0;
-  for (auto _ : state) {
-    step();
-    ++steps;
-  }
-  const long allocs = hg::bench::heap_allocations() - allocs0;
-  hg::kernels::set_num_threads(1);
-  report(state, Model::flops(), steps, allocs);
+  });
 }
 
 void register_model(const char* name, void (*fn)(benchmark::State&, int, Split)) {
