@@ -22,24 +22,48 @@ Shape with_rows(const Shape& s, int n) {
 std::size_t share(std::size_t n, int c, int parts) {
   return n * static_cast<std::size_t>(c) / static_cast<std::size_t>(parts);
 }
-// g += from, then from = 0. Half of each array was last written by another
-// thread, which must give each line up before this one can write it:
-// announcing the lines a few blocks ahead (prefetch for write) lets those
-// hand-overs overlap instead of stalling the stores one by one.
-void add_and_clear(float* __restrict g, float* __restrict from, std::size_t n) {
+// Runs body(i0, i1) over [0, n) in blocks of 64 floats (4 cache lines),
+// first announcing the lines of a and b four blocks ahead with a
+// prefetch-for-write. The loops below write lines another core held last,
+// which it must give up before this one can write them: announced early,
+// those hand-overs overlap instead of stalling the stores one by one.
+template <class Body>
+void with_lines_claimed_ahead(float* a, float* b, std::size_t n, const Body& body) {
   constexpr std::size_t kBlock = 64, kAhead = 4 * kBlock;
   for (std::size_t i0 = 0; i0 < n; i0 += kBlock) {
     for (std::size_t l = 0; l < kBlock; l += 16) {
-      __builtin_prefetch(g + i0 + kAhead + l, 1);
-      __builtin_prefetch(from + i0 + kAhead + l, 1);
+      __builtin_prefetch(a + i0 + kAhead + l, 1);
+      __builtin_prefetch(b + i0 + kAhead + l, 1);
     }
-    const std::size_t i1 = i0 + kBlock < n ? i0 + kBlock : n;
+    body(i0, i0 + kBlock < n ? i0 + kBlock : n);
+  }
+}
+// g += from, then from = 0.
+void add_and_clear(float* __restrict g, float* __restrict from, std::size_t n) {
+  with_lines_claimed_ahead(g, from, n, [=](std::size_t i0, std::size_t i1) {
 #pragma omp simd
     for (std::size_t k = i0; k < i1; ++k) {
       g[k] += from[k];
       from[k] = 0.0f;
     }
-  }
+  });
+}
+// to = box, then box = 0 (see "Copies of the weights" below).
+void take_and_clear(float* __restrict to, float* __restrict box, std::size_t n) {
+  with_lines_claimed_ahead(to, box, n, [=](std::size_t i0, std::size_t i1) {
+#pragma omp simd
+    for (std::size_t k = i0; k < i1; ++k) {
+      to[k] = box[k];
+      box[k] = 0.0f;
+    }
+  });
+}
+// to = from, the lines of `to` claimed ahead.
+void copy_claiming(const float* __restrict from, float* __restrict to, std::size_t n) {
+  with_lines_claimed_ahead(to, to, n, [=](std::size_t i0, std::size_t i1) {
+#pragma omp simd
+    for (std::size_t k = i0; k < i1; ++k) to[k] = from[k];
+  });
 }
 }  // namespace
 
@@ -60,6 +84,7 @@ int DataParallel::begin_step(const Tensor& batch, Rng& rng) {
   const int blocks = std::min(kernels::num_threads(), rows);
   while (static_cast<int>(blocks_.size()) < blocks) {  // first steps only
     auto b = std::make_unique<Block>();
+    b->index = static_cast<int>(blocks_.size());
     if (!blocks_.empty()) {  // block 0 writes Parameter::grad itself
       b->grads.reserve(params_.size());
       for (Parameter* p : params_) {
@@ -83,12 +108,78 @@ int DataParallel::begin_step(const Tensor& batch, Rng& rng) {
     }
   }
   used_ = blocks;
+  use_copies(blocks);
+  if (blocks > 1) send_weights(blocks);
   return blocks;
 }
 
-// Runs on the block's thread: copy its rows. (Its gradient buffers are
-// already zero: made so, then emptied by each end_step.)
+// Copies of the weights. On one thread the tape reads Parameter::value. On
+// several, each block's tape reads a copy of its own (Tape::route_value),
+// brought up to date at the start of every step, because of what a core
+// pays to write a cache line that another core has READ: it must first
+// take the line back from every reader, one at a time. Taking over a line
+// that the other core has WRITTEN is a single hand-over, and ~4× cheaper
+// (bench_peak, BM_write_after). The optimizer's thread t writes part t of
+// every weight; if the other blocks had read those lines straight from
+// Parameter::value, every step would pay the dear kind. So the weights
+// travel through inboxes: thread s copies part s of each weight into its
+// own block's copy and into every other block's inbox; then each block
+// moves the other parts from its inbox into its copy and clears the inbox.
+// Clearing leaves the inbox's lines written by that block's core, so the
+// next step's sender takes them over the cheap way, and no core reads the
+// lines of Parameter::value that another core writes. It costs two passes
+// over the weights per step and two copies of them per block; it saves
+// more than that on the bigger models (README, "A whole training step").
+void DataParallel::use_copies(int blocks) {
+  for (int c = 0; c < blocks; ++c) {
+    Block& b = *blocks_[static_cast<std::size_t>(c)];
+    const bool copies = blocks > 1;
+    if (b.reads_copies == copies) continue;
+    if (copies && b.values.empty()) {  // first use only
+      b.values.reserve(params_.size());
+      b.inbox.reserve(params_.size());
+      for (Parameter* p : params_) {
+        b.values.emplace_back(p->value.shape());
+        b.inbox.emplace_back(p->value.shape());
+      }
+    }
+    for (std::size_t i = 0; i < params_.size(); ++i)
+      b.tape.route_value(*params_[i], copies ? b.values[i] : params_[i]->value);
+    b.reads_copies = copies;
+  }
+}
+
+// Thread s: part s of every weight into its own block's copy, and into
+// every other block's inbox.
+void DataParallel::send_weights(int blocks) {
+  kernels::parallel_for(0, blocks, [&](int s0, int s1) {
+    for (int s = s0; s < s1; ++s)
+      for (std::size_t i = 0; i < params_.size(); ++i) {
+        const float* w = params_[i]->value.data();
+        const std::size_t n = params_[i]->value.size();
+        const std::size_t lo = share(n, s, blocks), hi = share(n, s + 1, blocks);
+        for (int c = 0; c < blocks; ++c) {
+          Block& b = *blocks_[static_cast<std::size_t>(c)];
+          Tensor& to = c == s ? b.values[i] : b.inbox[i];
+          copy_claiming(w + lo, to.data() + lo, hi - lo);
+        }
+      }
+  });
+}
+
+// Runs on the block's thread: the other threads' parts of the weights from
+// its inbox into its copy; then its rows of the batch. (Its gradient
+// buffers are already zero: made so, then emptied by each end_step.)
 void DataParallel::prepare_block(Block& b, const Tensor& batch) {
+  if (b.reads_copies)
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+      const std::size_t n = params_[i]->value.size();
+      for (int s = 0; s < used_; ++s) {
+        if (s == b.index) continue;
+        const std::size_t lo = share(n, s, used_), hi = share(n, s + 1, used_);
+        take_and_clear(b.values[i].data() + lo, b.inbox[i].data() + lo, hi - lo);
+      }
+    }
   const std::size_t row = batch.size() / static_cast<std::size_t>(batch.rows());
   b.rows.resize(with_rows(batch.shape(), b.hi - b.lo));
   std::copy(batch.data() + row * static_cast<std::size_t>(b.lo),

@@ -65,6 +65,7 @@ Node& Tape::next_node() {
   if (static_cast<std::size_t>(size_) == nodes_.size()) nodes_.emplace_back();
   Node& n = nodes_[static_cast<std::size_t>(size_++)];
   n.param = nullptr;
+  n.param_value = nullptr;
   n.param_grad = nullptr;
   n.in = {-1, -1, -1};
   n.k = {};
@@ -110,9 +111,13 @@ Var Tape::param(Parameter& p) {
   Node& n = next_node();
   n.op = "param";
   n.param = &p;
+  n.param_value = &p.value;
   n.param_grad = &p.grad;
-  for (const auto& [routed, to] : routes_)
-    if (routed == &p) n.param_grad = to;
+  for (const Route& r : routes_)
+    if (r.param == &p) {
+      if (r.grad) n.param_grad = r.grad;
+      if (r.value) n.param_value = r.value;
+    }
   n.needs_grad = true;
   return Var(this, size_ - 1);
 }
@@ -120,12 +125,19 @@ Var Tape::param(Parameter& p) {
 void Tape::route_grad(const Parameter& p, Tensor& to) {
   check(to.shape() == p.value.shape(), "Tape::route_grad: buffer for \"", p.name,
         "\" has shape ", to.shape(), ", expected ", p.value.shape(), " like the parameter");
-  for (auto& route : routes_)
-    if (route.first == &p) {
-      route.second = &to;
-      return;
-    }
-  routes_.emplace_back(&p, &to);
+  route_of(p).grad = &to;
+}
+
+void Tape::route_value(const Parameter& p, const Tensor& from) {
+  check(from.shape() == p.value.shape(), "Tape::route_value: copy of \"", p.name,
+        "\" has shape ", from.shape(), ", expected ", p.value.shape(), " like the parameter");
+  route_of(p).value = &from;
+}
+
+Tape::Route& Tape::route_of(const Parameter& p) {
+  for (Route& r : routes_)
+    if (r.param == &p) return r;
+  return routes_.emplace_back(Route{&p, nullptr, nullptr});
 }
 
 float* Tape::grad_of(const Node& self, int which) {

@@ -1,5 +1,6 @@
 // DataParallel: a batch split over threads gives the whole batch's loss and
-// gradients; one thread is exactly one tape; gradient routing; bad input.
+// gradients; one thread is exactly one tape; weights changed between steps
+// reach every block; gradient and value routing; bad input.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -119,6 +120,38 @@ TEST_SUITE("data_parallel") {
     hg::kernels::set_num_threads(1);
   }
 
+  TEST_CASE("every block reads the weights as they are when the step starts") {
+    // On several threads the blocks read copies of the weights: changing
+    // the Parameters between steps (as an optimizer or a loaded checkpoint
+    // does) must reach every block at the next step.
+    hg::Rng init(16), data_rng(17), r(18);
+    Model m(init);
+    auto clean = [&](Tape& t, const Tensor& rows, hg::Rng&) { return m.clean_loss(t, rows); };
+    const Tensor batch = random_batch(41, data_rng);
+    for (int threads : {2, 3}) {
+      CAPTURE(threads);
+      hg::DataParallel dp(m.params());
+      for (int step = 0; step < 3; ++step) {
+        CAPTURE(step);
+        for (Parameter* p : m.params()) init.fill_normal(p->value, 0.0f, 0.3f);
+        hg::kernels::set_num_threads(1);
+        Tape tape;
+        m.zero_grad();
+        const Var l = clean(tape, batch, r);
+        tape.backward(l);
+        std::vector<Tensor> want;
+        for (Parameter* p : m.params()) want.push_back(p->grad);
+
+        hg::kernels::set_num_threads(threads);
+        m.zero_grad();
+        CHECK(dp.backward(batch, r, clean) == doctest::Approx(l.item()).epsilon(1e-5));
+        for (std::size_t i = 0; i < want.size(); ++i)
+          CHECK(worst_diff(m.params()[i]->grad, want[i]) < 1e-6);
+      }
+    }
+    hg::kernels::set_num_threads(1);
+  }
+
   TEST_CASE("gradients accumulate into Parameter::grad, like a tape's") {
     hg::Rng init(9), data_rng(10), r(11);
     Model m(init);
@@ -155,6 +188,23 @@ TEST_SUITE("data_parallel") {
     CHECK(w.grad[2] == 1.0f);
     Tensor wrong(hg::Shape{3, 1});
     CHECK_THROWS_WITH_AS(tape.route_grad(w, wrong), doctest::Contains("expected (1, 3)"),
+                         hg::Error);
+  }
+
+  TEST_CASE("route_value makes param nodes read a copy") {
+    Parameter w("w", Tensor(hg::Shape{1, 3}, {1.0f, 2.0f, 3.0f}));
+    const Tensor copy(hg::Shape{1, 3}, {4.0f, 5.0f, 6.0f});
+    Tape tape;
+    tape.route_value(w, copy);
+    const Var y = sum(square(tape.param(w)));
+    CHECK(y.item() == 77.0f);  // 16 + 25 + 36: the copy's numbers
+    tape.backward(y);
+    CHECK(w.grad[2] == 12.0f);  // gradients still go to the Parameter
+    tape.clear_grad_routes();
+    tape.clear();
+    CHECK(sum(tape.param(w)).item() == 6.0f);
+    const Tensor wrong(hg::Shape{3});
+    CHECK_THROWS_WITH_AS(tape.route_value(w, wrong), doctest::Contains("expected (1, 3)"),
                          hg::Error);
   }
 

@@ -38,8 +38,13 @@
 // run; on T threads a run is reproducible, but not equal to the 1-thread run.
 // Gradients: block 0 accumulates into Parameter::grad as a lone tape would;
 // the others into their own buffers (Tape::route_grad), which are added to
-// Parameter::grad at the end, in parallel. After the first steps nothing is
-// allocated: tapes and buffers keep their memory.
+// Parameter::grad at the end, in parallel. Weights: on several threads each
+// block reads a copy of them made at the start of the step
+// (Tape::route_value; data_parallel.cpp says why that is faster), so
+// loss_fn sees the weights as they were when backward() was called. After
+// the first steps nothing is allocated: tapes and buffers keep their memory
+// (per block, on several threads: a gradient buffer and two copies of the
+// weights).
 #pragma once
 
 #include <memory>
@@ -89,6 +94,10 @@ class DataParallel {
     Tape tape;
     Tensor rows;                // this block's rows of the batch
     std::vector<Tensor> grads;  // routed gradients (blocks > 0)
+    std::vector<Tensor> values; // its copy of every weight (on > 1 block)
+    std::vector<Tensor> inbox;  // part s: the weights thread s sent it
+    bool reads_copies = false;  // does its tape read `values`?
+    int index = 0;              // its place in blocks_
     Rng own_rng;                // blocks > 0
     Rng* rng = nullptr;         // block 0: the caller's generator
     int lo = 0, hi = 0;         // rows [lo, hi) of the batch
@@ -97,6 +106,8 @@ class DataParallel {
   };
 
   int begin_step(const Tensor& batch, Rng& rng);
+  void use_copies(int blocks);
+  void send_weights(int blocks);
   void prepare_block(Block& b, const Tensor& batch);
   void finish_block(Block& b, Var loss);
   float end_step(int blocks);

@@ -39,6 +39,8 @@ struct Node {
   Tensor grad_buffer;                 // dloss/dvalue, for non-parameters
   Tensor saved;                       // per-op scratch (dropout mask, ρ̂, ...)
   Parameter* param = nullptr;         // set for tape.param nodes
+  const Tensor* param_value = nullptr;  // what it reads: param->value, or
+                                        // the copy the tape routes it to
   Tensor* param_grad = nullptr;       // where its gradient goes: param->grad
                                       // unless the tape routes it elsewhere
   std::array<int, 3> in{-1, -1, -1};  // indices of the inputs, -1 = unused
@@ -48,9 +50,9 @@ struct Node {
   bool needs_grad = false;            // does any parameter lie upstream?
 
   // A parameter node reads and writes the Parameter itself: no copies, and
-  // backward accumulates straight into Parameter::grad (or into the buffer
-  // the tape routes it to: Tape::route_grad).
-  const Tensor& val() const { return param ? param->value : value; }
+  // backward accumulates straight into Parameter::grad (or into the buffers
+  // the tape routes it to: Tape::route_grad, Tape::route_value).
+  const Tensor& val() const { return param ? *param_value : value; }
   Tensor& grad() { return param ? *param_grad : grad_buffer; }
   const Tensor& grad() const { return param ? *param_grad : grad_buffer; }
 };
@@ -100,7 +102,12 @@ class Tape {
   // the same model at once, each into its own buffers, summed afterwards.
   // Kept across clear(); `to` must outlive the tape's use of it.
   void route_grad(const Parameter& p, Tensor& to);
-  void clear_grad_routes() { routes_.clear(); }
+  // The same for what param(p) nodes read: `from` (shaped like p.value, and
+  // holding the same numbers, or the run is not p's) instead of p.value.
+  // Lets each thread read a copy of the weights in memory of its own
+  // (DataParallel says why that pays).
+  void route_value(const Parameter& p, const Tensor& from);
+  void clear_grad_routes() { routes_.clear(); }  // and the value routes
   // Forget all nodes, keep all buffers.
   void clear() { size_ = 0; }
   int size() const { return size_; }
@@ -125,8 +132,15 @@ class Tape {
 
   std::vector<Node> nodes_;  // nodes_[0, size_) are live, the rest spare
   int size_ = 0;
-  // (parameter, buffer) pairs; searched linearly: a model has few tensors.
-  std::vector<std::pair<const Parameter*, Tensor*>> routes_;
+  // Where a parameter's gradient goes and its value comes from (nullptr:
+  // the Parameter's own); searched linearly: a model has few tensors.
+  struct Route {
+    const Parameter* param;
+    Tensor* grad;
+    const Tensor* value;
+  };
+  Route& route_of(const Parameter& p);  // made on first use
+  std::vector<Route> routes_;
 };
 
 // The tape both Vars belong to; throws, naming `op`, if they differ.
