@@ -158,10 +158,16 @@ void DataParallel::send_weights(int blocks) {
         const float* w = params_[i]->value.data();
         const std::size_t n = params_[i]->value.size();
         const std::size_t lo = share(n, s, blocks), hi = share(n, s + 1, blocks);
-        for (int c = 0; c < blocks; ++c) {
-          Block& b = *blocks_[static_cast<std::size_t>(c)];
-          Tensor& to = c == s ? b.values[i] : b.inbox[i];
-          copy_claiming(w + lo, to.data() + lo, hi - lo);
+        // In pieces of 4 KB, each read once from memory and then from L1
+        // for every block it goes to.
+        constexpr std::size_t kPiece = 1024;
+        for (std::size_t p0 = lo; p0 < hi; p0 += kPiece) {
+          const std::size_t p1 = std::min(hi, p0 + kPiece);
+          for (int c = 0; c < blocks; ++c) {
+            Block& b = *blocks_[static_cast<std::size_t>(c)];
+            Tensor& to = c == s ? b.values[i] : b.inbox[i];
+            copy_claiming(w + p0, to.data() + p0, p1 - p0);
+          }
         }
       }
   });

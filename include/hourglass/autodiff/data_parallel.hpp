@@ -17,11 +17,9 @@
 // per op and splits the small products of a batch of 128 badly. Splitting
 // the batch costs one hand-off per step: every thread runs the whole model
 // on its B/T rows, alone, and nothing waits until the gradients are summed.
-// Measured (bench_train_step, README): it wins where the products are small
-// (784-32-784 at batch 128: 1.31× one thread's speed on two threads,
-// against 0.88× for splitting each op; medians of five runs); on the bigger
-// lesson models both ways come out within 15% of each other, as both
-// threads read all the weights and trade half their gradients each step.
+// Measured (bench_train_step, README): on two threads it is the faster way
+// for all three lesson models, 1.43–1.48× one thread's speed, against
+// 0.90–1.31× for splitting each op.
 //
 // Why it is exact: if the loss is the mean over the batch of a per-row loss,
 // then L = Σ_c (n_c / B) · L_c, where L_c is the mean over block c's n_c
