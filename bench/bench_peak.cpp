@@ -10,10 +10,11 @@
 //                           any data one core writes and another reads
 //   BM_write_after/written:0  one thread writes 1 MB of cache lines that
 //   BM_write_after/written:1  the other thread has just read (0) or just
-//                           written (1): time per line. Taking back lines that others have
-//                           READ costs several times more here than taking
-//                           over written ones (why hg::DataParallel moves
-//                           weights the way it does: data_parallel.cpp)
+//                           written (1): time per line. Taking back lines
+//                           that another core has READ costs several times
+//                           more here than taking over written ones (why
+//                           hg::DataParallel moves weights the way it does:
+//                           data_parallel.cpp)
 //
 //   build/bench/bench_peak --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
@@ -119,6 +120,11 @@ static void BM_write_after(benchmark::State& state) {
       static_cast<double>(state.iterations()) * (kFloats / kLine),
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_write_after)->ArgName("written")->Arg(0)->Arg(1)->UseManualTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_write_after)
+    ->ArgName("written")
+    ->Arg(0)
+    ->Arg(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();

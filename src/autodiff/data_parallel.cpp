@@ -131,9 +131,9 @@ int DataParallel::begin_step(const Tensor& batch, Rng& rng) {
 // over the weights per step and two copies of them per block; it saves
 // more than that on the bigger models (README, "A whole training step").
 void DataParallel::use_copies(int blocks) {
+  const bool copies = blocks > 1;
   for (int c = 0; c < blocks; ++c) {
     Block& b = *blocks_[static_cast<std::size_t>(c)];
-    const bool copies = blocks > 1;
     if (b.reads_copies == copies) continue;
     if (copies && b.values.empty()) {  // first use only
       b.values.reserve(params_.size());

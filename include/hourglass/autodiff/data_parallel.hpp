@@ -19,7 +19,7 @@
 // on its B/T rows, alone, and nothing waits until the gradients are summed.
 // Measured (bench_train_step, README): on two threads it is the faster way
 // for all three lesson models, 1.43–1.48× one thread's speed, against
-// 0.90–1.31× for splitting each op.
+// 0.90–1.34× for splitting each op.
 //
 // Why it is exact: if the loss is the mean over the batch of a per-row loss,
 // then L = Σ_c (n_c / B) · L_c, where L_c is the mean over block c's n_c
@@ -90,16 +90,16 @@ class DataParallel {
  private:
   struct Block {
     Tape tape;
-    Tensor rows;                // this block's rows of the batch
-    std::vector<Tensor> grads;  // routed gradients (blocks > 0)
-    std::vector<Tensor> values; // its copy of every weight (on > 1 block)
-    std::vector<Tensor> inbox;  // part s: the weights thread s sent it
-    bool reads_copies = false;  // does its tape read `values`?
-    int index = 0;              // its place in blocks_
-    Rng own_rng;                // blocks > 0
-    Rng* rng = nullptr;         // block 0: the caller's generator
-    int lo = 0, hi = 0;         // rows [lo, hi) of the batch
-    float weight = 0.0f;        // n_c / B: the seed of its backward
+    Tensor rows;                 // this block's rows of the batch
+    std::vector<Tensor> grads;   // routed gradients (blocks > 0)
+    std::vector<Tensor> values;  // its copy of every weight (on > 1 block)
+    std::vector<Tensor> inbox;   // part s: the weights thread s sent it
+    bool reads_copies = false;   // does its tape read `values`?
+    int index = 0;               // its place in blocks_
+    Rng own_rng;                 // blocks > 0
+    Rng* rng = nullptr;          // block 0: the caller's generator
+    int lo = 0, hi = 0;          // rows [lo, hi) of the batch
+    float weight = 0.0f;         // n_c / B: the seed of its backward
     float loss = 0.0f;
   };
 
