@@ -21,6 +21,9 @@
 // A third 2-thread row, apart_ceiling, is a yardstick, not training: each
 // thread does its half of a split_batch step on memory of its own, sharing
 // nothing (see Split::kApart).
+// At the end (in the console format) it prints each 2-thread row's speed-up:
+// its samples/s over the 1-thread row's, from the medians when there are
+// repetitions.
 // What it is not: a convergence test (the data are random pixels in [0, 1]).
 //
 //   build/bench/bench_train_step --benchmark_repetitions=9
@@ -29,8 +32,12 @@
 //       interleaving spreads the drift of a shared machine over all rows)
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -226,6 +233,63 @@ void register_model(const char* name, void (*fn)(benchmark::State&, int, Split))
   }
 }
 
+// The console output, then a table of speed-ups: for each model, every
+// 2-thread row's samples/s over the 1-thread row's. A row's figure is its
+// median aggregate if the run has repetitions, else its one result.
+class SpeedupReporter : public benchmark::ConsoleReporter {
+ public:
+  using ConsoleReporter::ConsoleReporter;
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      const auto it = r.counters.find("samples/s");
+      if (r.error_occurred || it == r.counters.end()) continue;
+      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if (r.run_type == Run::RT_Aggregate && !median) continue;
+      // "train_step/deep_784_256_64/threads:2/split_batch" → model, way
+      const std::string name = r.run_name.function_name;
+      const std::size_t a = name.find('/') + 1, b = name.find('/', a);
+      const std::string model = name.substr(a, b - a), way = name.substr(b + 1);
+      Figure& f = figures_[model][way];
+      if (median || !f.from_median) f = Figure{double(it->second), median};
+    }
+  }
+
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    if (figures_.empty()) return;
+    std::printf("\nspeed-up over one thread (samples/s; medians if repeated):\n");
+    for (const auto& [model, ways] : figures_) {
+      const auto one = ways.find("threads:1");
+      if (one == ways.end() || one->second.samples <= 0.0) continue;
+      std::printf("  %-18s", model.c_str());
+      for (const char* split : {"split_ops", "split_batch", "apart_ceiling"})
+        for (const auto& [way, f] : ways)
+          if (way.find(split) != std::string::npos)
+            std::printf("  %s %.2f×", split, f.samples / one->second.samples);
+      std::printf("\n");
+    }
+  }
+
+ private:
+  struct Figure {
+    double samples = 0.0;
+    bool from_median = false;
+  };
+  std::map<std::string, std::map<std::string, Figure>> figures_;
+};
+
+// True unless the command line asks for another output format than the
+// console's (the table is for people, not for csv or json readers).
+bool console_format(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], "--benchmark_format=", 19) == 0 &&
+        std::strcmp(argv[i] + 19, "console") != 0)
+      return false;
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -234,9 +298,16 @@ int main(int argc, char** argv) {
   register_model("vanilla_784_32", train_step<Vanilla>);
   register_model("deep_784_256_64", train_step<Deep>);
   register_model("vae_784_400_20", train_step<Vae>);
+  const bool console = console_format(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
+  if (console) {
+    SpeedupReporter reporter(isatty(fileno(stdout)) ? SpeedupReporter::OO_Color
+                                                    : SpeedupReporter::OO_None);
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+  } else {
+    benchmark::RunSpecifiedBenchmarks();
+  }
   benchmark::Shutdown();
   return 0;
 }

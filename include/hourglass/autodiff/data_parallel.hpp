@@ -18,8 +18,8 @@
 // the batch costs one hand-off per step: every thread runs the whole model
 // on its B/T rows, alone, and nothing waits until the gradients are summed.
 // Measured (bench_train_step, README): on two threads it is the faster way
-// for all three lesson models, 1.43–1.48× one thread's speed, against
-// 0.90–1.34× for splitting each op.
+// for all three lesson models, 1.42–1.51× one thread's speed, against
+// 0.90–1.32× for splitting each op.
 //
 // Why it is exact: if the loss is the mean over the batch of a per-row loss,
 // then L = Σ_c (n_c / B) · L_c, where L_c is the mean over block c's n_c
