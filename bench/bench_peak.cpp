@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "peak.hpp"
+#include "round_trip.hpp"
 
 static void BM_fma_peak(benchmark::State& state) {
   const long steps = 1'000'000;
@@ -38,33 +39,11 @@ static void BM_fma_peak(benchmark::State& state) {
 }
 BENCHMARK(BM_fma_peak)->Threads(1)->Threads(2)->UseRealTime();
 
-// A partner thread waits for an odd value in `line` and answers with the
-// next even one; each iteration is 1,000 such exchanges. The two stores
-// and two loads of an exchange each move the line to the other core.
+// Each iteration is 1,000 round trips of one cache line (round_trip.hpp).
 static void BM_line_round_trip(benchmark::State& state) {
-  alignas(64) static std::atomic<long> line{0};
   constexpr long kTrips = 1000;
-  std::atomic<bool> stop{false};
-  line.store(0);
-  std::thread partner([&] {
-    long expect = 1;
-    while (!stop.load(std::memory_order_relaxed)) {
-      if (line.load(std::memory_order_acquire) == expect) {
-        line.store(expect + 1, std::memory_order_release);
-        expect += 2;
-      }
-    }
-  });
-  long value = 0;
-  for (auto _ : state)
-    for (long t = 0; t < kTrips; ++t) {
-      line.store(value + 1, std::memory_order_release);
-      value += 2;
-      while (line.load(std::memory_order_acquire) != value) {
-      }
-    }
-  stop.store(true);
-  partner.join();
+  hg::bench::LinePartner partner;
+  for (auto _ : state) partner.trips(kTrips);
   state.counters["s/round_trip"] = benchmark::Counter(  // printed as e.g. 480n
       static_cast<double>(state.iterations()) * kTrips,
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);

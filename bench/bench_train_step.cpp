@@ -45,6 +45,7 @@
 #include "hourglass/hourglass.hpp"
 #include "count_allocs.hpp"
 #include "peak.hpp"
+#include "round_trip.hpp"
 
 
 namespace {
@@ -295,6 +296,10 @@ bool console_format(int argc, char** argv) {
 int main(int argc, char** argv) {
   g_peak_gflops = hg::bench::measure_peak_gflops();
   std::printf("single-core fp32 FMA peak: %.1f GFLOP/s\n", g_peak_gflops);
+  // Where the host has put the two threads: it moves the 2-thread rows more
+  // than anything in the code does (README, "A whole training step").
+  std::printf("cache-line round trip between two threads: %.0f ns\n",
+              hg::bench::round_trip_ns());
   register_model("vanilla_784_32", train_step<Vanilla>);
   register_model("deep_784_256_64", train_step<Deep>);
   register_model("vae_784_400_20", train_step<Vae>);
