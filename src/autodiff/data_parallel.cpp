@@ -108,10 +108,57 @@ int DataParallel::begin_step(const Tensor& batch, Rng& rng) {
     }
   }
   used_ = blocks;
-  use_copies(blocks);
-  if (blocks > 1) send_weights(blocks);
+  copies_now_ = blocks > 1 && want_copies();
+  use_copies(copies_now_);
+  if (copies_now_) send_weights(blocks);
   return blocks;
 }
+
+// Which way is faster. The copies pay where a core must take back lines
+// another core has read at a high price: measured on the development VM
+// when the host had put its two virtual CPUs far apart (a cache-line round
+// trip of ~450 ns), the deep model's step took 17% less time with them. When
+// the host put them close (~115 ns, a shared cache), the same step took 8%
+// more, the VAE's 21% more: the two passes over the weights cost more than
+// they save. The host moved them back and forth within minutes. So by
+// default the two ways are timed against each other every 200 steps (the
+// time of a step, from one backward() call to the next, includes the
+// optimizer's), and the faster one is kept until the next trial.
+bool DataParallel::want_copies() {
+  const auto now = std::chrono::steady_clock::now();
+  std::optional<double> last;
+  if (last_start_) last = std::chrono::duration<double>(now - *last_start_).count();
+  last_start_ = now;
+  switch (copies_) {
+    case WeightCopies::Always: return true;
+    case WeightCopies::Never: return false;
+    case WeightCopies::Auto: break;
+  }
+  return chooser_.begin_step(last) == 0;
+}
+
+namespace detail {
+int FasterOfTwo::begin_step(std::optional<double> last) {
+  if (last && last_pos_ >= 0 && last_pos_ < 2 * kTrial)
+    times_[static_cast<std::size_t>(last_pos_ / kTrial)]
+          [static_cast<std::size_t>(last_pos_ % kTrial)] = *last;
+  if (pos_ == 2 * kTrial) {  // the trials are done: keep the faster way
+    double median[2];
+    for (int w = 0; w < 2; ++w) {
+      auto& t = times_[static_cast<std::size_t>(w)];
+      std::array<double, kTrial - 1> kept;
+      std::copy(t.begin() + 1, t.end(), kept.begin());  // not the first, a switch
+      std::nth_element(kept.begin(), kept.begin() + kept.size() / 2, kept.end());
+      median[w] = kept[kept.size() / 2];
+    }
+    chosen_ = median[1] < median[0] ? 1 : 0;
+  }
+  const int way = pos_ < kTrial ? 0 : pos_ < 2 * kTrial ? 1 : chosen_;
+  last_pos_ = pos_;
+  pos_ = (pos_ + 1) % kRound;
+  return way;
+}
+}  // namespace detail
 
 // Copies of the weights. On one thread the tape reads Parameter::value. On
 // several, each block's tape reads a copy of its own (Tape::route_value),
@@ -128,11 +175,10 @@ int DataParallel::begin_step(const Tensor& batch, Rng& rng) {
 // Clearing leaves the inbox's lines written by that block's core, so the
 // next step's sender takes them over the cheap way, and no core reads the
 // lines of Parameter::value that another core writes. It costs two passes
-// over the weights per step and two copies of them per block; it saves
-// more than that on the bigger models (README, "A whole training step").
-void DataParallel::use_copies(int blocks) {
-  const bool copies = blocks > 1;
-  for (int c = 0; c < blocks; ++c) {
+// over the weights per step and two copies of them per block; whether that
+// pays depends on the machine (below).
+void DataParallel::use_copies(bool copies) {
+  for (int c = 0; c < used_; ++c) {
     Block& b = *blocks_[static_cast<std::size_t>(c)];
     if (b.reads_copies == copies) continue;
     if (copies && b.values.empty()) {  // first use only

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "hourglass/autodiff/data_parallel.hpp"
@@ -131,8 +132,11 @@ TEST_SUITE("data_parallel") {
     hg::DataParallel dp(m.params());  // one, as the thread count changes
     for (int threads : {2, 3, 1, 2}) {
       CAPTURE(threads);
-      for (int step = 0; step < 3; ++step) {
+      for (int step = 0; step < 4; ++step) {
         CAPTURE(step);
+        // With and without copies, in turn, so that each way follows the
+        // other (the Auto default does that too, timing both).
+        dp.set_weight_copies(step % 2 ? hg::WeightCopies::Never : hg::WeightCopies::Always);
         for (Parameter* p : m.params()) init.fill_normal(p->value, 0.0f, 0.3f);
         hg::kernels::set_num_threads(1);
         Tape tape;
@@ -145,11 +149,33 @@ TEST_SUITE("data_parallel") {
         hg::kernels::set_num_threads(threads);
         m.zero_grad();
         CHECK(dp.backward(batch, r, clean) == doctest::Approx(l.item()).epsilon(1e-5));
+        CHECK(dp.used_copies() == (threads > 1 && step % 2 == 0));
         for (std::size_t i = 0; i < want.size(); ++i)
           CHECK(worst_diff(m.params()[i]->grad, want[i]) < 1e-6);
       }
     }
     hg::kernels::set_num_threads(1);
+  }
+
+  TEST_CASE("Auto keeps whichever way made the faster steps in its trials") {
+    using hg::detail::FasterOfTwo;
+    for (int faster : {0, 1}) {
+      CAPTURE(faster);
+      FasterOfTwo chooser;
+      std::optional<double> last;  // nothing known before the first step
+      int way = 0;
+      for (int step = 0; step < 2 * FasterOfTwo::kRound; ++step) {
+        way = chooser.begin_step(last);
+        const int pos = step % FasterOfTwo::kRound;
+        if (pos < FasterOfTwo::kTrial) CHECK(way == 0);
+        else if (pos < 2 * FasterOfTwo::kTrial) CHECK(way == 1);
+        else CHECK(way == faster);
+        // The faster way's steps take 1 s, the other's 2 s; the first step
+        // after each switch is slow whichever way it is (left out).
+        const bool first = pos == 0 || pos == FasterOfTwo::kTrial;
+        last = first ? 10.0 : way == faster ? 1.0 : 2.0;
+      }
+    }
   }
 
   TEST_CASE("gradients accumulate into Parameter::grad, like a tape's") {

@@ -36,16 +36,21 @@
 // run; on T threads a run is reproducible, but not equal to the 1-thread run.
 // Gradients: block 0 accumulates into Parameter::grad as a lone tape would;
 // the others into their own buffers (Tape::route_grad), which are added to
-// Parameter::grad at the end, in parallel. Weights: on several threads each
-// block reads a copy of them made at the start of the step
-// (Tape::route_value; data_parallel.cpp says why that is faster), so
-// loss_fn sees the weights as they were when backward() was called. After
-// the first steps nothing is allocated: tapes and buffers keep their memory
-// (per block, on several threads: a gradient buffer and two copies of the
-// weights).
+// Parameter::grad at the end, in parallel. Weights: on several threads the
+// blocks read either Parameter::value or copies of their own, made at the
+// start of the step (Tape::route_value). Which is faster depends on where
+// the machine puts the threads (data_parallel.cpp), so by default both are
+// timed every 200 steps and the faster is kept (set_weight_copies to fix
+// one); the numbers are the same either way. loss_fn sees the weights as
+// they were when backward() was called. After the first steps nothing is
+// allocated: tapes and buffers keep their memory (per block, on several
+// threads: a gradient buffer and two copies of the weights).
 #pragma once
 
+#include <array>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "hourglass/autodiff/parameter.hpp"
@@ -55,6 +60,33 @@
 #include "hourglass/tensor.hpp"
 
 namespace hg {
+
+namespace detail {
+// Chooses, step after step, whichever of two ways of doing a step has been
+// faster lately: each round of kRound steps starts with kTrial steps of way
+// 0 and kTrial of way 1, timed, and then takes the way whose median time
+// (the first step after a switch left out) was lower. Rounds repeat, so a
+// change in the machine is noticed within one round.
+class FasterOfTwo {
+ public:
+  static constexpr int kTrial = 6, kRound = 200;
+  // The way (0 or 1) for the step about to begin. `last` is the time the
+  // previous step took (from its start to now), or nothing if unknown.
+  int begin_step(std::optional<double> last);
+  int chosen() const { return chosen_; }
+
+ private:
+  int pos_ = 0;         // the next step's place in the round
+  int last_pos_ = -1;   // the previous step's, -1 if none
+  int chosen_ = 0;      // the way taken after the trials
+  std::array<std::array<double, kTrial>, 2> times_{};
+};
+}  // namespace detail
+
+// Whether each block reads its own copy of the weights (data_parallel.cpp,
+// "Copies of the weights"): Auto tries both from time to time and keeps the
+// faster; the numbers computed are the same either way.
+enum class WeightCopies { Auto, Always, Never };
 
 class DataParallel {
  public:
@@ -86,6 +118,9 @@ class DataParallel {
 
   // How many blocks the last step used (min(threads, rows)).
   int blocks_used() const { return used_; }
+  // Did the last step's blocks read copies of the weights?
+  bool used_copies() const { return copies_now_; }
+  void set_weight_copies(WeightCopies w) { copies_ = w; }
 
  private:
   struct Block {
@@ -104,7 +139,8 @@ class DataParallel {
   };
 
   int begin_step(const Tensor& batch, Rng& rng);
-  void use_copies(int blocks);
+  bool want_copies();
+  void use_copies(bool copies);
   void send_weights(int blocks);
   void prepare_block(Block& b, const Tensor& batch);
   void finish_block(Block& b, Var loss);
@@ -114,6 +150,10 @@ class DataParallel {
   ParameterList params_;
   std::vector<std::unique_ptr<Block>> blocks_;
   int used_ = 0;
+  WeightCopies copies_ = WeightCopies::Auto;
+  bool copies_now_ = false;
+  detail::FasterOfTwo chooser_;  // for Auto: copies (way 0) or not (way 1)
+  std::optional<std::chrono::steady_clock::time_point> last_start_;
 };
 
 }  // namespace hg
