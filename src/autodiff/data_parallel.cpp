@@ -116,14 +116,14 @@ int DataParallel::begin_step(const Tensor& batch, Rng& rng) {
 
 // Which way is faster. The copies pay where a core must take back lines
 // another core has read at a high price: measured on the development VM
-// when the host had put its two virtual CPUs far apart (a cache-line round
-// trip of ~450 ns), the deep model's step took 17% less time with them. When
-// the host put them close (~115 ns, a shared cache), the same step took 8%
-// more, the VAE's 21% more: the two passes over the weights cost more than
-// they save. The host moved them back and forth within minutes. So by
-// default the two ways are timed against each other every 200 steps (the
-// time of a step, from one backward() call to the next, includes the
-// optimizer's), and the faster one is kept until the next trial.
+// while the host kept its two virtual CPUs far apart (a cache-line round
+// trip of ~500 ns), the deep model's step took 13% less time with them.
+// While it put them close together (~110 ns, a shared cache), the same step
+// took 34% more, the VAE's 51% more: the passes over the weights cost more
+// than they save. The host moved them back and forth every minute or so.
+// So by default the two ways are timed against each other every 200 steps
+// (the time of a step, from one backward() call to the next, includes the
+// optimizer's) and the faster is kept until the next trial.
 bool DataParallel::want_copies() {
   const auto now = std::chrono::steady_clock::now();
   std::optional<double> last;

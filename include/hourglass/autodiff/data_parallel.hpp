@@ -73,7 +73,6 @@ class FasterOfTwo {
   // The way (0 or 1) for the step about to begin. `last` is the time the
   // previous step took (from its start to now), or nothing if unknown.
   int begin_step(std::optional<double> last);
-  int chosen() const { return chosen_; }
 
  private:
   int pos_ = 0;         // the next step's place in the round
