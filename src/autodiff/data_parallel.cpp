@@ -23,47 +23,45 @@ std::size_t share(std::size_t n, int c, int parts) {
   return n * static_cast<std::size_t>(c) / static_cast<std::size_t>(parts);
 }
 // Runs body(i0, i1) over [0, n) in blocks of 64 floats (4 cache lines),
-// first announcing the lines of a and b four blocks ahead with a
-// prefetch-for-write. The loops below write lines another core held last,
-// which it must give up before this one can write them: announced early,
-// those hand-overs overlap instead of stalling the stores one by one.
-template <class Body>
-void with_lines_claimed_ahead(float* a, float* b, std::size_t n, const Body& body) {
+// first announcing the lines of each array in `written` four blocks ahead
+// with a prefetch-for-write. The loops below write lines another core held
+// last, which it must give up before this one can write them: announced
+// early, those hand-overs overlap instead of stalling the stores one by one.
+template <class Body, class... Written>
+void with_lines_claimed_ahead(std::size_t n, const Body& body, Written*... written) {
   constexpr std::size_t kBlock = 64, kAhead = 4 * kBlock;
   for (std::size_t i0 = 0; i0 < n; i0 += kBlock) {
-    for (std::size_t l = 0; l < kBlock; l += 16) {
-      __builtin_prefetch(a + i0 + kAhead + l, 1);
-      __builtin_prefetch(b + i0 + kAhead + l, 1);
-    }
+    for (std::size_t l = 0; l < kBlock; l += 16)
+      (__builtin_prefetch(written + i0 + kAhead + l, 1), ...);
     body(i0, i0 + kBlock < n ? i0 + kBlock : n);
   }
 }
 // g += from, then from = 0.
 void add_and_clear(float* __restrict g, float* __restrict from, std::size_t n) {
-  with_lines_claimed_ahead(g, from, n, [=](std::size_t i0, std::size_t i1) {
+  with_lines_claimed_ahead(n, [=](std::size_t i0, std::size_t i1) {
 #pragma omp simd
     for (std::size_t k = i0; k < i1; ++k) {
       g[k] += from[k];
       from[k] = 0.0f;
     }
-  });
+  }, g, from);
 }
 // to = box, then box = 0 (see "Copies of the weights" below).
 void take_and_clear(float* __restrict to, float* __restrict box, std::size_t n) {
-  with_lines_claimed_ahead(to, box, n, [=](std::size_t i0, std::size_t i1) {
+  with_lines_claimed_ahead(n, [=](std::size_t i0, std::size_t i1) {
 #pragma omp simd
     for (std::size_t k = i0; k < i1; ++k) {
       to[k] = box[k];
       box[k] = 0.0f;
     }
-  });
+  }, to, box);
 }
 // to = from, the lines of `to` claimed ahead.
 void copy_claiming(const float* __restrict from, float* __restrict to, std::size_t n) {
-  with_lines_claimed_ahead(to, to, n, [=](std::size_t i0, std::size_t i1) {
+  with_lines_claimed_ahead(n, [=](std::size_t i0, std::size_t i1) {
 #pragma omp simd
     for (std::size_t k = i0; k < i1; ++k) to[k] = from[k];
-  });
+  }, to);
 }
 }  // namespace
 
