@@ -7,9 +7,10 @@
 // The caller stores an odd number in the line; the partner, spinning on
 // it, answers with the next even one; the caller spins until it sees that.
 // Each store moves the line to the other core, so a round trip costs two
-// hand-overs. On a virtual machine it also tells where the host has put
-// the two virtual CPUs: ~100 ns when they share a cache, over 400 ns when
-// they do not (both seen on the development machine, in the same hour).
+// hand-overs. On a virtual machine it also helps tell where the host has
+// put the two virtual CPUs: ~80 ns on one core, ~100–130 ns on two cores
+// that share a cache, over 400 ns when they share none (all seen on the
+// development machine within the hour; placement.hpp tells them apart).
 #pragma once
 
 #include <atomic>
