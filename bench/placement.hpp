@@ -71,6 +71,12 @@ inline double fma_wall_seconds(int threads, long steps) {
   if (threads == 2) other = std::thread(run);
   while (ready.load() != threads - 1) {
   }
+  // A new thread starts on its parent's CPU, and the kernel moves it to an
+  // idle one only after a while: measured at once, two threads on two CPUs
+  // looked like two on one. Both spin for 20 ms first.
+  const auto settle = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+  while (threads == 2 && std::chrono::steady_clock::now() < settle) {
+  }
   const auto start = std::chrono::steady_clock::now();
   go.store(true, std::memory_order_release);
   fma_loop(steps);
@@ -79,7 +85,7 @@ inline double fma_wall_seconds(int threads, long steps) {
 }
 }  // namespace detail
 
-// ~0.1 s. The FMA rates are the best of three short runs each, so that a
+// ~0.2 s. The FMA rates are the best of three short runs each, so that a
 // moment of another process on a core does not pass for a placement.
 inline Placement measure_placement() {
   constexpr long kSteps = 4'000'000;
