@@ -21,9 +21,12 @@
 // A third 2-thread row, apart_ceiling, is a yardstick, not training: each
 // thread does its half of a split_batch step on memory of its own, sharing
 // nothing (see Split::kApart).
-// At the end (in the console format) it prints each 2-thread row's speed-up:
-// its samples/s over the 1-thread row's, from the medians when there are
-// repetitions.
+// Before the table it prints one core's FMA peak and where the host has put
+// the two threads (placement.hpp: one core, near or far), which decides
+// the 2-thread rows. After it (in the console format) it prints each
+// 2-thread row's speed-up: its samples/s over the 1-thread row's, from the
+// medians when there are repetitions; then the placement again, as the
+// host may move the threads during a run.
 // What it is not: a convergence test (the data are random pixels in [0, 1]).
 //
 //   build/bench/bench_train_step --benchmark_repetitions=9
