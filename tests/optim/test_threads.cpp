@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "hourglass/kernels/thread_pool.hpp"
@@ -28,7 +29,9 @@ struct Model {
     for (int n : {5, 40000, 70001}) {
       Tensor w(Shape{n});
       rng.fill_uniform(w, -1.0f, 1.0f);
-      owned.push_back(std::make_unique<Parameter>("p" + std::to_string(n), w));
+      std::string name = "p";  // not "p" + to_string(n): GCC 12 warns (-Wrestrict) on that
+      name += std::to_string(n);
+      owned.push_back(std::make_unique<Parameter>(name, w));
       list.push_back(owned.back().get());
     }
   }

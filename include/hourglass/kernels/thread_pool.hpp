@@ -32,6 +32,16 @@ namespace hg::kernels {
 void set_num_threads(int n);
 int num_threads();
 
+// Where part t begins when [0, n) is cut into `parts` nearly equal parts:
+// part t is [part_begin(n, t, parts), part_begin(n, t + 1, parts)), and
+// sizes differ by at most one. Loops that must agree on which thread owns
+// which elements (Optimizer::for_each_part, and DataParallel's gradient sum
+// and weight copies, which give thread t the part its optimizer updates)
+// all cut with this one function.
+inline std::size_t part_begin(std::size_t n, std::size_t t, std::size_t parts) {
+  return n * t / parts;
+}
+
 namespace detail {
 using ChunkFn = void (*)(const void* ctx, int lo, int hi);
 void run_parallel(int begin, int end, ChunkFn fn, const void* ctx);
@@ -62,9 +72,10 @@ void parallel_range(std::size_t n, std::size_t grain, const Fn& fn) {
     if (n) fn(std::size_t{0}, n);
     return;
   }
+  const auto parts = static_cast<std::size_t>(chunks);
   parallel_for(0, chunks, [&](int c0, int c1) {
-    fn(n * static_cast<std::size_t>(c0) / static_cast<std::size_t>(chunks),
-       n * static_cast<std::size_t>(c1) / static_cast<std::size_t>(chunks));
+    fn(part_begin(n, static_cast<std::size_t>(c0), parts),
+       part_begin(n, static_cast<std::size_t>(c1), parts));
   });
 }
 
