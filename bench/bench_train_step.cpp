@@ -50,7 +50,6 @@
 #include "peak.hpp"
 #include "placement.hpp"
 
-
 namespace {
 
 using hg::Var;
@@ -302,13 +301,15 @@ int main(int argc, char** argv) {
   // carries csv or json.
   FILE* notes = console ? stdout : stderr;
   g_peak_gflops = hg::bench::measure_peak_gflops();
-  std::fprintf(notes, "single-core fp32 FMA peak: %.1f GFLOP/s\n", g_peak_gflops);
+  std::fprintf(notes, "single-core fp32 FMA peak: %.1f GFLOP/s\n",
+               g_peak_gflops);
   // Where the host has put the two threads moves the 2-thread rows more
   // than anything in the code does (placement.hpp; README, "A whole
   // training step"); and it may move them during the run, so look again at
   // the end.
   const hg::bench::Placement before = hg::bench::measure_placement();
-  std::fprintf(notes, "two threads at the start: %s\n", before.describe().c_str());
+  std::fprintf(notes, "two threads at the start: %s\n",
+               before.describe().c_str());
   register_model("vanilla_784_32", train_step<Vanilla>);
   register_model("deep_784_256_64", train_step<Deep>);
   register_model("vae_784_400_20", train_step<Vae>);
@@ -323,9 +324,12 @@ int main(int argc, char** argv) {
   }
   benchmark::Shutdown();
   const hg::bench::Placement after = hg::bench::measure_placement();
-  std::fprintf(notes, "\ntwo threads at the end: %s\n", after.describe().c_str());
+  std::fprintf(notes, "\ntwo threads at the end: %s\n",
+               after.describe().c_str());
   if (std::string(before.name()) != after.name())
-    std::fprintf(notes, "the host moved the two threads during the run: the 2-thread rows "
-                        "mix two placements\n");
+    std::fprintf(
+        notes,
+        "the host moved the two threads during the run: the 2-thread rows "
+        "mix two placements\n");
   return 0;
 }

@@ -43,14 +43,16 @@ struct Placement {
   }
   std::string describe() const {
     const std::string n = name();
-    const char* what = n == "one core" ? "both threads on one core, sharing its FMA units"
-                       : n == "near"   ? "two cores sharing a cache"
-                                       : "two cores sharing no cache";
+    const char* what = n == "one core"
+                           ? "both threads on one core, sharing its FMA units"
+                       : n == "near" ? "two cores sharing a cache"
+                                     : "two cores sharing no cache";
     char line[200];
-    std::snprintf(line, sizeof line,
-                  "%s: %s (cache-line round trip %.0f ns; FMAs on both threads at once: "
-                  "%.2f× one thread's rate)",
-                  n.c_str(), what, round_trip_ns, fma_pair);
+    std::snprintf(
+        line, sizeof line,
+        "%s: %s (cache-line round trip %.0f ns; FMAs on both threads at once: "
+        "%.2f× one thread's rate)",
+        n.c_str(), what, round_trip_ns, fma_pair);
     return line;
   }
 };
@@ -74,14 +76,16 @@ inline double fma_wall_seconds(int threads, long steps) {
   // A new thread starts on its parent's CPU, and the kernel moves it to an
   // idle one only after a while: measured at once, two threads on two CPUs
   // looked like two on one. Both spin for 20 ms first.
-  const auto settle = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+  const auto settle =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
   while (threads == 2 && std::chrono::steady_clock::now() < settle) {
   }
   const auto start = std::chrono::steady_clock::now();
   go.store(true, std::memory_order_release);
   fma_loop(steps);
   if (other.joinable()) other.join();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 }  // namespace detail
 

@@ -22,7 +22,8 @@ Shape with_rows(const Shape& s, int n) {
 // Optimizer::for_each_part, so that thread t sums and sends the very part
 // of every parameter that its optimizer updates.
 std::size_t share(std::size_t n, int c, int parts) {
-  return kernels::part_begin(n, static_cast<std::size_t>(c), static_cast<std::size_t>(parts));
+  return kernels::part_begin(n, static_cast<std::size_t>(c),
+                             static_cast<std::size_t>(parts));
 }
 // Runs body(i0, i1) over [0, n) in blocks of 64 floats (4 cache lines),
 // first announcing the lines of each array in `written` four blocks ahead

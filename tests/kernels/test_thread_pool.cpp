@@ -169,15 +169,19 @@ TEST_SUITE("thread_pool") {
     set_num_threads(1);
   }
 
-  TEST_CASE("part_begin cuts [0, n) into parts that tile it, sizes within one") {
-    for (std::size_t parts : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}})
-      for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{70001}}) {
+  TEST_CASE(
+      "part_begin cuts [0, n) into parts that tile it, sizes within one") {
+    for (std::size_t parts :
+         {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}})
+      for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{5},
+                            std::size_t{70001}}) {
         CAPTURE(parts);
         CAPTURE(n);
         CHECK(part_begin(n, 0, parts) == 0);
         CHECK(part_begin(n, parts, parts) == n);
         for (std::size_t t = 0; t < parts; ++t) {
-          const std::size_t size = part_begin(n, t + 1, parts) - part_begin(n, t, parts);
+          const std::size_t size =
+              part_begin(n, t + 1, parts) - part_begin(n, t, parts);
           CHECK(size >= n / parts);  // also catches a part that runs backwards
           CHECK(size <= n / parts + 1);
         }

@@ -71,7 +71,8 @@ class Optimizer {
       for (auto t = static_cast<std::size_t>(t0); t < static_cast<std::size_t>(t1); ++t)
         for (std::size_t i = 0; i < params_.size(); ++i) {
           const std::size_t n = params_[i]->value.size();
-          part(i, kernels::part_begin(n, t, t_count), kernels::part_begin(n, t + 1, t_count));
+          part(i, kernels::part_begin(n, t, t_count),
+               kernels::part_begin(n, t + 1, t_count));
         }
     });
   }
