@@ -261,11 +261,15 @@ class SpeedupReporter : public benchmark::ConsoleReporter {
 
   void Finalize() override {
     ConsoleReporter::Finalize();
-    if (figures_.empty()) return;
-    std::printf("\nspeed-up over one thread (samples/s; medians if repeated):\n");
+    bool header = false;
     for (const auto& [model, ways] : figures_) {
       const auto one = ways.find("threads:1");
-      if (one == ways.end() || one->second.samples <= 0.0) continue;
+      if (one == ways.end() || one->second.samples <= 0.0 || ways.size() < 2)
+        continue;  // nothing to compare
+      if (!header)
+        std::printf(
+            "\nspeed-up over one thread (samples/s; medians if repeated):\n");
+      header = true;
       std::printf("  %-18s", model.c_str());
       for (const char* split : {"split_ops", "split_batch", "apart_ceiling"})
         for (const auto& [way, f] : ways)
@@ -326,7 +330,12 @@ int main(int argc, char** argv) {
   const hg::bench::Placement after = hg::bench::measure_placement();
   std::fprintf(notes, "\ntwo threads at the end: %s\n",
                after.describe().c_str());
-  if (std::string(before.name()) != after.name())
+  const std::string first = before.name(), last = after.name();
+  if (first == "busy" || last == "busy")
+    std::fprintf(notes,
+                 "other programs ran beside this one: its rows include "
+                 "their time\n");
+  else if (first != last)
     std::fprintf(
         notes,
         "the host moved the two threads during the run: the 2-thread rows "

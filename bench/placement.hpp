@@ -13,7 +13,9 @@
 //
 // Two measurements tell them apart: how fast the FMA loop of peak.hpp runs
 // on both threads at once, as a multiple of one thread's rate (~2 on two
-// cores, ~1 on one), and the round trip of round_trip.hpp.
+// cores, ~1 on one), and the round trip of round_trip.hpp. A fourth answer,
+// "busy", says the measurements themselves were disturbed by other programs
+// (a build running beside the benchmark gave round trips of 8–18 µs).
 //
 //   const hg::bench::Placement p = hg::bench::measure_placement();
 //   std::printf("%s\n", p.describe().c_str());
@@ -37,17 +39,22 @@ struct Placement {
 
   // Below 1.5× the two threads cannot be on two cores; a round trip under
   // 250 ns means a shared cache (the two cases seen were ~110 and ~500).
+  // A round trip of microseconds, or two threads "more than twice" as fast
+  // as one, means other programs held the CPUs during the measurement.
   const char* name() const {
+    if (round_trip_ns > 2000.0 || fma_pair > 2.3) return "busy";
     if (fma_pair < 1.5) return "one core";
     return round_trip_ns < 250.0 ? "near" : "far";
   }
   std::string describe() const {
     const std::string n = name();
-    const char* what = n == "one core"
-                           ? "both threads on one core, sharing its FMA units"
-                       : n == "near" ? "two cores sharing a cache"
-                                     : "two cores sharing no cache";
-    char line[200];
+    const char* what =
+        n == "busy" ? "other programs are using these CPUs, so neither this "
+                      "nor the 2-thread rows can be trusted"
+        : n == "one core" ? "both threads on one core, sharing its FMA units"
+        : n == "near"     ? "two cores sharing a cache"
+                          : "two cores sharing no cache";
+    char line[300];
     std::snprintf(
         line, sizeof line,
         "%s: %s (cache-line round trip %.0f ns; FMAs on both threads at once: "
