@@ -330,8 +330,9 @@ int main(int argc, char** argv) {
   const hg::bench::Placement after = hg::bench::measure_placement();
   std::fprintf(notes, "\ntwo threads at the end: %s\n",
                after.describe().c_str());
-  const std::string first = before.name(), last = after.name();
-  if (first == "busy" || last == "busy")
+  using Kind = hg::bench::Placement::Kind;
+  const Kind first = before.kind(), last = after.kind();
+  if (first == Kind::kBusy || last == Kind::kBusy)
     std::fprintf(notes,
                  "other programs ran beside this one: its rows include "
                  "their time\n");

@@ -34,6 +34,8 @@
 namespace hg::bench {
 
 struct Placement {
+  enum class Kind { kBusy, kOneCore, kNear, kFar };
+
   double round_trip_ns = 0.0;
   double fma_pair = 0.0;  // two threads' FMA rate over one thread's
 
@@ -41,25 +43,29 @@ struct Placement {
   // 250 ns means a shared cache (the two cases seen were ~110 and ~500).
   // A round trip of microseconds, or two threads "more than twice" as fast
   // as one, means other programs held the CPUs during the measurement.
-  const char* name() const {
-    if (round_trip_ns > 2000.0 || fma_pair > 2.3) return "busy";
-    if (fma_pair < 1.5) return "one core";
-    return round_trip_ns < 250.0 ? "near" : "far";
+  Kind kind() const {
+    if (round_trip_ns > 2000.0 || fma_pair > 2.3) return Kind::kBusy;
+    if (fma_pair < 1.5) return Kind::kOneCore;
+    return round_trip_ns < 250.0 ? Kind::kNear : Kind::kFar;
   }
   std::string describe() const {
-    const std::string n = name();
-    const char* what =
-        n == "busy" ? "other programs are using these CPUs, so neither this "
-                      "nor the 2-thread rows can be trusted"
-        : n == "one core" ? "both threads on one core, sharing its FMA units"
-        : n == "near"     ? "two cores sharing a cache"
-                          : "two cores sharing no cache";
+    struct Words {
+      const char *name, *what;
+    };
+    static constexpr Words kWords[] = {
+        {"busy",
+         "other programs are using these CPUs, so neither this nor the "
+         "2-thread rows can be trusted"},
+        {"one core", "both threads on one core, sharing its FMA units"},
+        {"near", "two cores sharing a cache"},
+        {"far", "two cores sharing no cache"}};
+    const Words& w = kWords[static_cast<int>(kind())];
     char line[300];
     std::snprintf(
         line, sizeof line,
         "%s: %s (cache-line round trip %.0f ns; FMAs on both threads at once: "
         "%.2f× one thread's rate)",
-        n.c_str(), what, round_trip_ns, fma_pair);
+        w.name, w.what, round_trip_ns, fma_pair);
     return line;
   }
 };

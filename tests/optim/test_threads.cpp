@@ -29,8 +29,8 @@ struct Model {
     for (int n : {5, 40000, 70001}) {
       Tensor w(Shape{n});
       rng.fill_uniform(w, -1.0f, 1.0f);
-      std::string name =
-          "p";  // not "p" + to_string(n): GCC 12 warns (-Wrestrict) on that
+      // Not "p" + std::to_string(n): GCC 12 warns (-Wrestrict) on that.
+      std::string name = "p";
       name += std::to_string(n);
       owned.push_back(std::make_unique<Parameter>(name, w));
       list.push_back(owned.back().get());
