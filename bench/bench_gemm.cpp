@@ -5,9 +5,12 @@
 // core's FMA peak measured at start-up with the loop in peak.hpp, so every
 // figure is self-contained. gemm/threads:2 is still compared with ONE
 // core's peak (it can pass 100%) and is timed on the wall clock; the
-// single-thread rows use CPU time, which other processes do not inflate. The "split2" rows time a small gemm cut
-// in two over the pool even below gemm_parallel_min_flops(): comparing them
-// with gemm_packed shows where threading starts to pay.
+// single-thread rows use CPU time, which other processes do not inflate.
+// The "split2" rows time a small gemm cut in two over the pool even below
+// gemm_parallel_min_flops(): comparing them with gemm_packed shows where
+// threading starts to pay. The "cold_B" rows multiply half a batch by
+// weights that must come from L3, as they do in a training step, where
+// packing them is a fair part of the product's time.
 //
 //   build/bench/bench_gemm --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true   (one command line)
@@ -65,6 +68,16 @@ void gemm_split2(const GemmArgs& g) {
   });
 }
 
+// GFLOP/s and pct_peak for a benchmark that did one s-sized product per
+// iteration.
+void set_counters(benchmark::State& state, const Shape& s) {
+  const double flops = 2.0 * s.M * s.N * static_cast<double>(s.K);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["pct_peak"] = benchmark::Counter(
+      flops * 1e-9 * 100.0 / g_peak_gflops, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 void register_one(const std::string& variant, void (*fn)(const GemmArgs&), const Shape& s,
                   int threads) {
   const std::string name = variant + "/" + s.name + (threads > 1 ? "/threads:2" : "");
@@ -77,15 +90,37 @@ void register_one(const std::string& variant, void (*fn)(const GemmArgs&), const
       benchmark::ClobberMemory();
     }
     set_num_threads(1);
-    const double flops = 2.0 * s.M * s.N * static_cast<double>(s.K);
-    state.counters["GFLOP/s"] =
-        benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-    state.counters["pct_peak"] = benchmark::Counter(
-        flops * 1e-9 * 100.0 / g_peak_gflops, benchmark::Counter::kIsIterationInvariantRate);
+    set_counters(state, s);
   });
   b->Unit(benchmark::kMicrosecond);
   // CPU time counts the calling thread only: with workers, use the wall clock.
   if (threads > 1) b->UseRealTime();
+}
+
+// The same, but B is one of kColdCopies stored copies, a different one each
+// call: together they overflow the core's L2 cache (1 MB here), so op(B)
+// comes from L3 as a weight matrix does in a training step, where
+// everything else the step touches has pushed it out of L2 since its last
+// use. Packing is where those reads happen.
+constexpr int kColdCopies = 8;
+void register_cold(const std::string& variant, void (*fn)(const GemmArgs&),
+                   const Shape& s) {
+  const std::string name = variant + "/cold_B/" + s.name;
+  auto* b = benchmark::RegisterBenchmark(name.c_str(), [fn, s](benchmark::State& state) {
+    std::vector<Operands> ops;
+    ops.reserve(kColdCopies);
+    for (int i = 0; i < kColdCopies; ++i) ops.emplace_back(s);
+    std::size_t next = 0;
+    for (auto _ : state) {
+      const Operands& op = ops[next];
+      next = (next + 1) % ops.size();
+      fn(op.args);
+      benchmark::DoNotOptimize(op.C.data());
+      benchmark::ClobberMemory();
+    }
+    set_counters(state, s);
+  });
+  b->Unit(benchmark::kMicrosecond);
 }
 
 }  // namespace
@@ -117,6 +152,12 @@ int main(int argc, char** argv) {
     register_one("gemm_packed", gemm_packed, s, 1);
     register_one("gemm", gemm, s, 2);
   }
+  // Half a batch (one thread's share when two split it) with the weights
+  // coming from L3: the forward y = x·Wᵀ and dx = dY·W of the 784 → 256
+  // layer.
+  const Shape cold[] = {{"fwd_64x784_W256x784T", N, T, 64, 256, 784},
+                        {"dX_dY64x256_W256x784", N, N, 64, 784, 256}};
+  for (const Shape& s : cold) register_cold("gemm_packed", gemm_packed, s);
   // Where does threading start to pay? Small squares, packed vs split in two.
   const Shape small[] = {{"32", N, N, 32, 32, 32},    {"64", N, N, 64, 64, 64},
                          {"96", N, N, 96, 96, 96},    {"128", N, N, 128, 128, 128},
