@@ -18,9 +18,9 @@
 // the batch costs one hand-off per step: every thread runs the whole model
 // on its B/T rows, alone, and nothing waits until the gradients are summed.
 // Measured (bench_train_step, README; medians over many runs): on two
-// cores that share no cache, 1.41–1.47× one thread's speed on the three
-// lesson models, against 0.88–1.34× for splitting each op; on two that
-// share one, 1.67–1.75×, against 1.50–1.75×.
+// cores that share no cache, 1.43–1.48× one thread's speed on the three
+// lesson models, against 0.90–1.35× for splitting each op; on two that
+// share one, 1.68–1.74×, against 1.50–1.74×.
 //
 // Why it is exact: if the loss is the mean over the batch of a per-row loss,
 // then L = Σ_c (n_c / B) · L_c, where L_c is the mean over block c's n_c
