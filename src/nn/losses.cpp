@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "hourglass/kernels/losses.hpp"
 #include "hourglass/kernels/reduce.hpp"
+#include "hourglass/kernels/thread_pool.hpp"
 
 namespace hg {
 
@@ -31,6 +33,32 @@ const float* val(Tape& tape, const Node& y, int which) {
 std::size_t count(Tape& tape, const Node& y) {
   return tape.node(y.in[0]).val().size();
 }
+// The big losses run over the thread pool, like the maps before them: on
+// one thread alone, a loss over a batch of images would both leave the
+// other threads idle and read the half of its input that they wrote.
+// A loss is a sum, and a sum's rounding depends on its order; so the terms
+// are always summed in the same chunks of kChunk, each chunk's sum kept,
+// and the chunk sums added in order: the same bits on any number of threads.
+constexpr std::size_t kChunk = 16384;
+template <class ChunkSum>  // double(std::size_t lo, std::size_t hi)
+double chunked_sum(std::size_t n, const ChunkSum& chunk_sum) {
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  thread_local std::vector<double> sums;  // grows once, then no allocation
+  if (sums.size() < chunks) sums.resize(chunks);
+  double* out = sums.data();
+  kernels::parallel_range(chunks, 1, [&](std::size_t c0, std::size_t c1) {
+    for (std::size_t c = c0; c < c1; ++c)
+      out[c] = chunk_sum(c * kChunk, std::min(n, (c + 1) * kChunk));
+  });
+  double total = 0.0;
+  for (std::size_t c = 0; c < chunks; ++c) total += out[c];
+  return total;
+}
+// fn(lo, hi) over [0, n), split over the pool for big arrays.
+template <class Fn>
+void split_map(std::size_t n, const Fn& fn) {
+  kernels::parallel_range(n, kChunk, fn);
+}
 constexpr float kProbEps = 1e-7f;
 constexpr float kRhoEps = 1e-6f;
 }  // namespace
@@ -42,10 +70,14 @@ static void mse_backward(Tape& tape, Node& y) {
   const float* t = val(tape, y, 1);
   const float g = 2.0f * y.k[0] * y.grad()[0];
   const std::size_t n = count(tape, y);
-  if (float* dp = tape.grad_of(y, 0))
-    for (std::size_t i = 0; i < n; ++i) dp[i] += g * (p[i] - t[i]);
-  if (float* dt = tape.grad_of(y, 1))
-    for (std::size_t i = 0; i < n; ++i) dt[i] -= g * (p[i] - t[i]);
+  float* dp = tape.grad_of(y, 0);
+  float* dt = tape.grad_of(y, 1);
+  split_map(n, [&](std::size_t lo, std::size_t hi) {
+    if (dp)
+      for (std::size_t i = lo; i < hi; ++i) dp[i] += g * (p[i] - t[i]);
+    if (dt)
+      for (std::size_t i = lo; i < hi; ++i) dt[i] -= g * (p[i] - t[i]);
+  });
 }
 
 Var mse(Var pred, Var target) {
@@ -53,9 +85,12 @@ Var mse(Var pred, Var target) {
   Tape& tape = pred.tape();
   Node& y = push_loss("mse", tape, {pred, target}, mse_backward,
                       pred.shape().rows());
+  const float* p = val(tape, y, 0);
+  const float* t = val(tape, y, 1);
   y.value[0] = static_cast<float>(
-      y.k[0] * kernels::sum_sq_diff(val(tape, y, 0), val(tape, y, 1),
-                                    count(tape, y)));
+      y.k[0] * chunked_sum(count(tape, y), [&](std::size_t lo, std::size_t hi) {
+        return kernels::sum_sq_diff(p + lo, t + lo, hi - lo);
+      }));
   return tape.last();
 }
 
@@ -128,9 +163,12 @@ static void bce_with_logits_backward(Tape& tape, Node& y) {
   const std::size_t n = count(tape, y);
   float* dz = tape.grad_of(y, 0);
   float* dt = tape.grad_of(y, 1);
-  if (dz) kernels::bce_with_logits_backward(z, t, g, dz, n);  // σ(z) − t
-  if (dt)
-    for (std::size_t i = 0; i < n; ++i) dt[i] -= g * z[i];  // ∂/∂t = −z
+  split_map(n, [&](std::size_t lo, std::size_t hi) {
+    if (dz)  // σ(z) − t
+      kernels::bce_with_logits_backward(z + lo, t + lo, g, dz + lo, hi - lo);
+    if (dt)
+      for (std::size_t i = lo; i < hi; ++i) dt[i] -= g * z[i];  // ∂/∂t = −z
+  });
 }
 
 Var bce_with_logits(Var logits, Var target) {
@@ -141,7 +179,9 @@ Var bce_with_logits(Var logits, Var target) {
   const float* z = val(tape, y, 0);
   const float* t = val(tape, y, 1);
   y.value[0] = static_cast<float>(
-      y.k[0] * kernels::bce_with_logits_sum(z, t, count(tape, y)));
+      y.k[0] * chunked_sum(count(tape, y), [&](std::size_t lo, std::size_t hi) {
+        return kernels::bce_with_logits_sum(z + lo, t + lo, hi - lo);
+      }));
   return tape.last();
 }
 

@@ -4,12 +4,14 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "hourglass/autodiff/gradcheck.hpp"
 #include "hourglass/autodiff/ops.hpp"
+#include "hourglass/kernels/thread_pool.hpp"
 #include "hourglass/nn/losses.hpp"
 
 using doctest::Approx;
@@ -144,6 +146,61 @@ TEST_SUITE("losses") {
     CHECK(l2.item() == 7);  // ½ (1 + 4 + 0 + 9)
     tape.backward(0.1f * l2);
     CHECK(W.grad[3] == Approx(0.3));  // λ·W: weight decay
+  }
+
+  TEST_CASE("mse, bce_with_logits on a batch: right, same bits on 1-3 threads") {
+    // 128 × 784 is seven chunks of the loss's sum, split over the threads.
+    hg::Rng rng(5);
+    Tensor out(Shape{128, 784}), target(Shape{128, 784});
+    rng.fill_uniform(out, -3.0f, 3.0f);
+    rng.fill_uniform(target, 0.0f, 1.0f);
+    // The sums in double, term by term: what the chunked sums must give.
+    double want_mse = 0.0, want_bce = 0.0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const double z = out[i], t = target[i];
+      want_mse += (z - t) * (z - t);
+      want_bce += std::max(z, 0.0) - t * z + std::log1p(std::exp(-std::fabs(z)));
+    }
+    want_mse /= 128.0;
+    want_bce /= 128.0;
+    struct Run {
+      float mse = 0.0f, bce = 0.0f;
+      Tensor d_mse, d_bce;  // the gradients with respect to out
+    };
+    const auto run = [&](int threads) {
+      hg::kernels::set_num_threads(threads);
+      Run r;
+      Parameter p("out", out);
+      {
+        Tape tape;
+        Var loss = mse(tape.param(p), tape.input(target));
+        tape.backward(loss);
+        r.mse = loss.item();
+        r.d_mse = p.grad;
+      }
+      p.grad.zero();
+      {
+        Tape tape;
+        Var loss = bce_with_logits(tape.param(p), tape.input(target));
+        tape.backward(loss);
+        r.bce = loss.item();
+        r.d_bce = p.grad;
+      }
+      hg::kernels::set_num_threads(1);
+      return r;
+    };
+    const Run one = run(1);
+    CHECK(one.mse == Approx(want_mse).epsilon(1e-6));
+    CHECK(one.bce == Approx(want_bce).epsilon(1e-6));
+    CHECK(one.d_mse[7] == Approx(2.0 * (out[7] - target[7]) / 128.0));
+    for (int threads : {2, 3}) {
+      INFO("threads = ", threads);
+      const Run r = run(threads);
+      CHECK(std::memcmp(&r.mse, &one.mse, sizeof(float)) == 0);
+      CHECK(std::memcmp(&r.bce, &one.bce, sizeof(float)) == 0);
+      CHECK(std::memcmp(r.d_mse.data(), one.d_mse.data(), one.d_mse.size() * sizeof(float)) == 0);
+      CHECK(std::memcmp(r.d_bce.data(), one.d_bce.data(), one.d_bce.size() * sizeof(float)) == 0);
+    }
   }
 
   TEST_CASE("every loss passes gradcheck, alone and after a two-layer network") {
