@@ -148,7 +148,8 @@ TEST_SUITE("losses") {
     CHECK(W.grad[3] == Approx(0.3));  // λ·W: weight decay
   }
 
-  TEST_CASE("mse, bce_with_logits on a batch: right, same bits on 1-3 threads") {
+  TEST_CASE(
+      "mse, bce_with_logits on a batch: right, same bits on 1-3 threads") {
     // 128 × 784 is seven chunks of the loss's sum, split over the threads.
     hg::Rng rng(5);
     Tensor out(Shape{128, 784}), target(Shape{128, 784});
@@ -159,7 +160,8 @@ TEST_SUITE("losses") {
     for (std::size_t i = 0; i < out.size(); ++i) {
       const double z = out[i], t = target[i];
       want_mse += (z - t) * (z - t);
-      want_bce += std::max(z, 0.0) - t * z + std::log1p(std::exp(-std::fabs(z)));
+      want_bce +=
+          std::max(z, 0.0) - t * z + std::log1p(std::exp(-std::fabs(z)));
     }
     want_mse /= 128.0;
     want_bce /= 128.0;
@@ -198,8 +200,10 @@ TEST_SUITE("losses") {
       const Run r = run(threads);
       CHECK(std::memcmp(&r.mse, &one.mse, sizeof(float)) == 0);
       CHECK(std::memcmp(&r.bce, &one.bce, sizeof(float)) == 0);
-      CHECK(std::memcmp(r.d_mse.data(), one.d_mse.data(), one.d_mse.size() * sizeof(float)) == 0);
-      CHECK(std::memcmp(r.d_bce.data(), one.d_bce.data(), one.d_bce.size() * sizeof(float)) == 0);
+      CHECK(std::memcmp(r.d_mse.data(), one.d_mse.data(),
+                        one.d_mse.size() * sizeof(float)) == 0);
+      CHECK(std::memcmp(r.d_bce.data(), one.d_bce.data(),
+                        one.d_bce.size() * sizeof(float)) == 0);
     }
   }
 
