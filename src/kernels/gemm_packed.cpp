@@ -144,14 +144,17 @@ void pack_b(const GemmArgs& g, int p0, int kc, int j0, int nc, float* __restrict
       // prefetcher does not follow kWidth streams at once well, so each row
       // announces its line kAhead squares ahead (bench_gemm, cold_B rows:
       // the forward product of a half batch took 15% less time).
+      // (Only within the row: past its end lie the next row's first lines,
+      // which are being read already, or no array at all.)
       constexpr int kAhead = 4;
       const int p_end = kc / kWidth * kWidth;
       for (int h = 0; h < kNR; h += kWidth)  // the sliver's two halves
         for (int p = 0; p < p_end; p += kWidth) {
+          const bool ahead = p0 + p + kAhead * kWidth < g.K;
           Vec blk[kWidth];
           for (int c = 0; c < kWidth; ++c) {
             const float* row = g.B + (j0 + s0 + h + c) * ldb + p0 + p;
-            if (h + c < n) __builtin_prefetch(row + kAhead * kWidth);
+            if (ahead && h + c < n) __builtin_prefetch(row + kAhead * kWidth);
             blk[c] = h + c < n ? loadu(row) : zero();
           }
           transpose(blk);
