@@ -160,10 +160,9 @@ void pack_b(const GemmArgs& g, int p0, int kc, int j0, int nc, float* __restrict
           transpose(blk);
           for (int i = 0; i < kWidth; ++i) storeu(Bp + (p + i) * kNR + h, blk[i]);
         }
-      const int p = p_end;
       for (int c = 0; c < kNR; ++c) {  // the last kc % kWidth rows
         const float* src = g.B + (j0 + s0 + c) * ldb + p0;
-        for (int q = p; q < kc; ++q) Bp[q * kNR + c] = c < n ? src[q] : 0.0f;
+        for (int q = p_end; q < kc; ++q) Bp[q * kNR + c] = c < n ? src[q] : 0.0f;
       }
     }
   }
