@@ -68,6 +68,7 @@ double step_flops(const std::vector<std::pair<int, int>>& layers) {
 }
 
 struct Vanilla {
+  using Shards = struct VanillaShards;
   hg::Linear enc, dec;
   explicit Vanilla(hg::Rng& rng) : enc(784, 32, rng), dec(32, 784, rng) {}
   hg::ParameterList params() { return hg::params(enc, dec); }
@@ -76,6 +77,7 @@ struct Vanilla {
 };
 
 struct Deep {
+  using Shards = struct DeepShards;
   hg::Linear e1, e2, d1, d2;
   explicit Deep(hg::Rng& rng)
       : e1(784, 256, rng, hg::Init::He), e2(256, 64, rng, hg::Init::He),
@@ -91,6 +93,7 @@ struct Deep {
 };
 
 struct Vae {
+  using Shards = struct VaeShards;
   hg::Linear hidden, to_mu, to_logvar, dec_hidden, dec_out;
   explicit Vae(hg::Rng& rng)
       : hidden(784, 400, rng, hg::Init::He), to_mu(400, 20, rng),
@@ -114,6 +117,68 @@ struct Vae {
   }
 };
 
+// The same three models with every weight split over the shards of a
+// hg::ShardGroup (split_model): each thread holds part t of each layer's
+// features (nn/linear_shards.hpp), cut from the whole model's layers.
+// Where a layer's output is split, the next layer either splits its input
+// the same way (its product summed over the shards: 20 to 64 numbers per
+// image cross) or reads all of it (gathered: 128 to 200 per image cross).
+// Each shard scores its own columns of the reconstruction; its loss is
+// weighted by its share of the columns, and the shards' losses summed.
+struct VanillaShards {
+  hg::LinearInputShard enc;
+  hg::LinearOutputShard dec;
+  VanillaShards(Vanilla& whole, int rank, int count)
+      : enc(whole.enc, rank, count), dec(whole.dec, rank, count) {}
+  hg::ParameterList params() { return hg::params(enc, dec); }
+  Var loss(hg::Shard& s, Var x, hg::Rng&) {
+    Var code = sigmoid(enc(s, slice_cols(x, enc.lo(), enc.hi())));
+    Var own = mse(sigmoid(dec(s, code)), slice_cols(x, dec.lo(), dec.hi()));
+    return sum_over_shards(s, own * (float(dec.hi() - dec.lo()) / 784.0f));
+  }
+};
+
+struct DeepShards {
+  hg::LinearOutputShard e1;
+  hg::LinearInputShard e2;
+  hg::LinearOutputShard d1, d2;
+  DeepShards(Deep& whole, int rank, int count)
+      : e1(whole.e1, rank, count), e2(whole.e2, rank, count), d1(whole.d1, rank, count),
+        d2(whole.d2, rank, count) {}
+  hg::ParameterList params() { return hg::params(e1, e2, d1, d2); }
+  Var loss(hg::Shard& s, Var x, hg::Rng&) {
+    Var h = relu(e2(s, relu(e1(s, x))));                    // (B, 64) on every shard
+    Var wide = gather_cols(s, relu(d1(s, h)));               // (B, 256) on every shard
+    Var own = bce_with_logits(d2(s, wide), slice_cols(x, d2.lo(), d2.hi()));
+    return sum_over_shards(s, own * (float(d2.hi() - d2.lo()) / 784.0f));
+  }
+};
+
+struct VaeShards {
+  hg::LinearOutputShard hidden;
+  hg::LinearInputShard to_mu, to_logvar;
+  hg::LinearOutputShard dec_hidden, dec_out;
+  VaeShards(Vae& whole, int rank, int count)
+      : hidden(whole.hidden, rank, count), to_mu(whole.to_mu, rank, count),
+        to_logvar(whole.to_logvar, rank, count), dec_hidden(whole.dec_hidden, rank, count),
+        dec_out(whole.dec_out, rank, count) {}
+  hg::ParameterList params() {
+    return hg::params(hidden, to_mu, to_logvar, dec_hidden, dec_out);
+  }
+  Var loss(hg::Shard& s, Var x, hg::Rng& rng) {
+    Var h = relu(hidden(s, x));                               // its 200 columns
+    Var mu = to_mu(s, h), logvar = to_logvar(s, h);           // every shard: all 20
+    thread_local hg::Tensor eps;
+    eps.resize(mu.shape());
+    rng.fill_normal(eps, 0.0f, 1.0f);                         // the same on every shard
+    Var z = mu + exp(0.5f * logvar) * x.tape().input(eps);
+    Var wide = gather_cols(s, relu(dec_hidden(s, z)));        // (B, 400) on every shard
+    Var own = bce_with_logits(dec_out(s, wide), slice_cols(x, dec_out.lo(), dec_out.hi()));
+    Var rec = sum_over_shards(s, own * (float(dec_out.hi() - dec_out.lo()) / 784.0f));
+    return rec + gaussian_kl(mu, logvar);                     // KL: on every shard alike
+  }
+};
+
 // How a step uses the threads: kOps splits each op (gemm, the elementwise
 // kernels) over the pool; kBatch splits the batch's rows (DataParallel), one
 // tape per thread. On 1 thread both are the same plain tape. kApart is not
@@ -123,7 +188,9 @@ struct Vae {
 // Adam over half-sized parameters), so nothing is shared or summed. It
 // measures what two cores of this machine give when they share nothing:
 // a ceiling for any way of splitting the batch.
-enum class Split { kOps, kBatch, kApart };
+// kModel splits every weight: one shard of the model per thread
+// (hg::ShardGroup), each with its own tape and its own Adam.
+enum class Split { kOps, kBatch, kApart, kModel };
 
 // Times step() in the benchmark loop, after 3 warm-up steps (buffers reach
 // their size), counting heap allocations; then reports the counters and
@@ -192,9 +259,39 @@ void apart_steps(benchmark::State& state, int threads) {
   });
 }
 
+// kModel: the model cut into `threads` shards, each trained by its thread
+// on the whole batch (its own tape, its own Adam over its slices).
+template <class Model>
+void model_steps(benchmark::State& state, int threads) {
+  using Shards = typename Model::Shards;
+  hg::kernels::set_num_threads(threads);
+  hg::Rng rng(1);
+  Model whole(rng);
+  hg::ShardGroup group(threads);
+  std::vector<std::unique_ptr<Shards>> shards;
+  std::vector<std::unique_ptr<hg::Adam>> opts;
+  for (int t = 0; t < threads; ++t) {
+    shards.push_back(std::make_unique<Shards>(whole, t, threads));
+    opts.push_back(std::make_unique<hg::Adam>(shards.back()->params(),
+                                              hg::AdamOptions{.lr = 1e-3f}));
+  }
+  hg::Tensor images(hg::Shape{kBatch, 784});
+  rng.fill_uniform(images, 0.0f, 1.0f);
+  measure(state, Model::flops(), [&] {
+    group.run(rng, [&](hg::Shard& s) {
+      const auto t = static_cast<std::size_t>(s.rank());
+      opts[t]->zero_grad();
+      s.tape.clear();
+      s.tape.backward(shards[t]->loss(s, s.tape.input(images), s.rng));
+      opts[t]->step();
+    });
+  });
+}
+
 template <class Model>
 void train_step(benchmark::State& state, int threads, Split split) {
   if (split == Split::kApart) return apart_steps<Model>(state, threads);
+  if (split == Split::kModel) return model_steps<Model>(state, threads);
   hg::kernels::set_num_threads(threads);
   hg::Rng rng(1);
   Model model(rng);
@@ -226,6 +323,7 @@ void register_model(const char* name, void (*fn)(benchmark::State&, int, Split))
   };
   for (const Row& r : {Row{1, Split::kOps, ""}, Row{2, Split::kOps, "/split_ops"},
                        Row{2, Split::kBatch, "/split_batch"},
+                       Row{2, Split::kModel, "/split_model"},
                        Row{2, Split::kApart, "/apart_ceiling"}}) {
     const std::string n = std::string("train_step/") + name + "/threads:" +
                           std::to_string(r.threads) + r.suffix;
@@ -271,7 +369,7 @@ class SpeedupReporter : public benchmark::ConsoleReporter {
             "\nspeed-up over one thread (samples/s; medians if repeated):\n");
       header = true;
       std::printf("  %-18s", model.c_str());
-      for (const char* split : {"split_ops", "split_batch", "apart_ceiling"})
+      for (const char* split : {"split_ops", "split_batch", "split_model", "apart_ceiling"})
         for (const auto& [way, f] : ways)
           if (way.find(split) != std::string::npos)
             std::printf("  %s %.2f×", split, f.samples / one->second.samples);

@@ -17,6 +17,7 @@
 #include "hourglass/nn/init.hpp"
 #include "hourglass/nn/kmeans.hpp"
 #include "hourglass/nn/linear.hpp"
+#include "hourglass/nn/linear_shards.hpp"
 #include "hourglass/nn/log_sum_exp.hpp"
 #include "hourglass/nn/losses.hpp"
 #include "hourglass/nn/metrics.hpp"

@@ -70,6 +70,7 @@ Node& Tape::next_node() {
   n.in = {-1, -1, -1};
   n.k = {};
   n.backward = nullptr;
+  n.ctx = nullptr;
   n.op = "input";
   n.needs_grad = false;
   return n;

@@ -1,5 +1,5 @@
 // The autodiff layer in one include: Parameter, Tape, Var, ops, gradcheck,
-// DataParallel.
+// DataParallel, ShardGroup.
 #pragma once
 
 #include "hourglass/autodiff/data_parallel.hpp"
@@ -7,4 +7,5 @@
 #include "hourglass/autodiff/ops.hpp"
 #include "hourglass/autodiff/ops_conv.hpp"
 #include "hourglass/autodiff/parameter.hpp"
+#include "hourglass/autodiff/shards.hpp"
 #include "hourglass/autodiff/tape.hpp"

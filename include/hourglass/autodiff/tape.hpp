@@ -46,6 +46,8 @@ struct Node {
   std::array<int, 3> in{-1, -1, -1};  // indices of the inputs, -1 = unused
   std::array<float, 4> k{};           // constants (slope, p, scale, ...)
   BackwardFn backward = nullptr;      // nullptr for leaves
+  void* ctx = nullptr;                // what an op needs beyond numbers (the
+                                      // shard of a collective op: shards.hpp)
   const char* op = "input";           // the op that made it, for messages
   bool needs_grad = false;            // does any parameter lie upstream?
 

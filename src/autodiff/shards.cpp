@@ -1,0 +1,271 @@
+// ShardGroup and the collective ops: see shards.hpp for what they do.
+#include "hourglass/autodiff/shards.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+#include "hourglass/error.hpp"
+
+namespace hg {
+
+namespace {
+// Thrown in a shard that leaves a collective because another shard failed:
+// not the error to report (run() rethrows the one that started it).
+struct Aborted {};
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+}  // namespace
+
+ShardGroup::ShardGroup(int shards) {
+  check(shards >= 1 && shards <= 1024, "ShardGroup: ", shards,
+        " shards asked for, expected 1 to 1024");
+  for (int r = 0; r < shards; ++r) {
+    auto s = std::make_unique<Shard>();
+    s->rank_ = r;
+    s->group_ = this;
+    shards_.push_back(std::move(s));
+  }
+  posts_[0].resize(static_cast<std::size_t>(shards));
+  posts_[1].resize(static_cast<std::size_t>(shards));
+  calls_.resize(static_cast<std::size_t>(shards));
+}
+
+void ShardGroup::begin_run(Rng& rng) {
+  check(kernels::num_threads() == size(), "ShardGroup::run: ", size(),
+        " shards must run at once, one per thread, but the pool has ",
+        kernels::num_threads(), " (expected kernels::set_num_threads(", size(),
+        "), and not to be inside a parallel loop)");
+  // Every thread has joined since the last run: a fresh meeting point even
+  // if that run ended in an error halfway through a collective.
+  arrived_.store(0);
+  left_.store(0);
+  failed_.store(false);
+  first_error_ = nullptr;
+  std::fill(calls_.begin(), calls_.end(), 0);
+  for (auto& s : shards_) s->rng = rng;
+}
+
+void ShardGroup::leave(Shard&, std::exception_ptr error) {
+  if (!error) {
+    left_.fetch_add(1, std::memory_order_acq_rel);
+    return;
+  }
+  try {
+    std::rethrow_exception(error);
+  } catch (const Aborted&) {  // a consequence, not the cause
+  } catch (...) {
+    const std::lock_guard<std::mutex> lock(error_mutex_);
+    if (!first_error_) first_error_ = error;
+  }
+  failed_.store(true, std::memory_order_release);
+}
+
+void ShardGroup::end_run(Rng& rng) {
+  if (first_error_) {
+    std::exception_ptr e = first_error_;
+    first_error_ = nullptr;
+    std::rethrow_exception(e);
+  }
+  rng = shard(0).rng;
+}
+
+// Where the shards meet. Each posts (op, shape, a pointer to its numbers)
+// in the slot of its rank, then waits until every shard has posted: after
+// that, every post is readable, and the numbers they point to stay put
+// until the step ends (tape values and gradients are not written again
+// once made). The slots alternate between two sets, call after call, so
+// one wait per call is enough: a shard can only reuse a set after the
+// next call's wait, which no shard passes before all have finished
+// reading that set.
+struct ShardMeeting {
+  using Post = ShardGroup::Post;
+
+  static const std::vector<Post>& meet(Shard& s, Post mine) {
+    ShardGroup& g = *s.group_;
+    const auto rank = static_cast<std::size_t>(s.rank_);
+    std::vector<Post>& set = g.posts_[g.calls_[rank]++ & 1];
+    set[rank] = mine;
+    wait_for_all(g, s, mine.op);
+    for (const Post& p : set)  // every shard at the same op, same rows
+      check(std::strcmp(p.op, mine.op) == 0 && p.rows == mine.rows, mine.op,
+            ": shard ", s.rank_, " brings (", mine.rows, ", ", mine.cols,
+            ") while shard ", &p - set.data(), " is in ", p.op, " with (",
+            p.rows, ", ", p.cols,
+            "); expected every shard to call the same collectives "
+            "in the same order, with the same rows");
+    return set;
+  }
+
+  // A barrier: the last shard to arrive starts the next generation.
+  static void wait_for_all(ShardGroup& g, Shard& s, const char* op) {
+    const int gen = g.generation_.load(std::memory_order_acquire);
+    if (g.arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == g.size()) {
+      g.arrived_.store(0, std::memory_order_relaxed);
+      g.generation_.store(gen + 1, std::memory_order_release);
+      return;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    for (int spins = 0; g.generation_.load(std::memory_order_acquire) == gen;
+         ++spins) {
+      if (g.failed_.load(std::memory_order_acquire)) throw Aborted{};
+      check(g.left_.load(std::memory_order_acquire) == 0, op, ": shard ",
+            s.rank_,
+            " waits for the others, but one has already finished its step; "
+            "expected every shard to call the same collectives");
+      cpu_relax();
+      // Past the first 20 µs, offer the core to whichever thread wants it:
+      // on a busy machine it may be the shard we wait for.
+      if ((spins & 31) == 31 && std::chrono::steady_clock::now() - start >
+                                    std::chrono::microseconds(20))
+        std::this_thread::yield();
+    }
+  }
+};
+
+// ---- sum_over_shards: y = Σ_shards y_s; dy passes through
+// ---------------------
+
+static void pass_backward(Tape& tape, Node& y) {
+  if (float* dx = tape.grad_of(y, 0)) {
+    const float* dy = y.grad().data();
+    const std::size_t n = y.value.size();
+    for (std::size_t i = 0; i < n; ++i) dx[i] += dy[i];
+  }
+}
+
+// out = Σ over the posts, in shard order (so that every shard gets the
+// same bits), element by element; `stride`/`offset` pick a block of
+// columns out of wider posts (gather_cols' backward).
+static void add_posts(const std::vector<ShardGroup::Post>& posts, int rows,
+                      int cols, int stride, int offset, float* out,
+                      bool accumulate) {
+  for (int r = 0; r < rows; ++r) {
+    float* o =
+        out + static_cast<std::size_t>(r) * static_cast<std::size_t>(cols);
+    const std::size_t at =
+        static_cast<std::size_t>(r) * static_cast<std::size_t>(stride) +
+        static_cast<std::size_t>(offset);
+    const float* first = posts[0].data + at;
+    // Σ in shard order into acc, then onto o: the same order on every shard.
+    for (int j = 0; j < cols; ++j) {
+      float acc = first[j];
+      for (std::size_t p = 1; p < posts.size(); ++p)
+        acc += posts[p].data[at + static_cast<std::size_t>(j)];
+      o[j] = accumulate ? o[j] + acc : acc;
+    }
+  }
+}
+
+Var sum_over_shards(Shard& s, Var y) {
+  Tape& tape = y.tape();
+  check(&tape == &s.tape,
+        "sum_over_shards: y belongs to another tape than shard ", s.rank(),
+        "'s");
+  const Shape shape = y.shape();
+  check(shape.rank() == 2, "sum_over_shards: y has shape ", shape,
+        ", expected (rows, cols)");
+  const float* mine = tape.node(y.index()).val().data();
+  const auto& posts =
+      ShardMeeting::meet(s, {mine, "sum_over_shards", shape[0], shape[1]});
+  for (const auto& p : posts)
+    check(p.cols == shape[1], "sum_over_shards: shard ", s.rank(), " brings ",
+          shape, ", another (", p.rows, ", ", p.cols,
+          "); expected the same shape on every shard");
+  Node& out = tape.push("sum_over_shards", shape, pass_backward, {y});
+  add_posts(posts, shape[0], shape[1], shape[1], 0, out.value.data(), false);
+  return tape.last();
+}
+
+// ---- copy_to_shards: y = x; dx = Σ_shards dy_s
+// -------------------------------
+
+static void copy_to_shards_backward(Tape& tape, Node& y) {
+  Shard& s = *static_cast<Shard*>(y.ctx);
+  const int rows = y.value.rows(), cols = y.value.cols();
+  const auto& posts = ShardMeeting::meet(
+      s, {y.grad().data(), "copy_to_shards (backward)", rows, cols});
+  if (float* dx = tape.grad_of(y, 0))
+    add_posts(posts, rows, cols, cols, 0, dx, true);
+}
+
+Var copy_to_shards(Shard& s, Var x) {
+  Tape& tape = x.tape();
+  check(&tape == &s.tape,
+        "copy_to_shards: x belongs to another tape than shard ", s.rank(),
+        "'s");
+  const Shape shape = x.shape();
+  check(shape.rank() == 2, "copy_to_shards: x has shape ", shape,
+        ", expected (rows, cols)");
+  Node& y = tape.push("copy_to_shards", shape, copy_to_shards_backward, {x});
+  y.ctx = &s;
+  const Tensor& xv = tape.node(x.index()).val();
+  std::copy(xv.begin(), xv.end(), y.value.begin());
+  return tape.last();
+}
+
+// ---- gather_cols: y = [y₀ | y₁ | ...]; dy_t = dy[:, block t]
+// ------------------ y is a value every shard holds, so its gradient is whole
+// on every shard (shards.hpp): each takes its block, and nothing crosses.
+
+static void gather_cols_backward(Tape& tape, Node& y) {
+  float* dx = tape.grad_of(y, 0);
+  if (!dx) return;
+  const int rows = y.value.rows(), cols = y.value.cols();
+  const int offset = static_cast<int>(y.k[0]), own = static_cast<int>(y.k[1]);
+  const float* dy = y.grad().data();
+  for (int r = 0; r < rows; ++r) {
+    const float* from =
+        dy + static_cast<std::size_t>(r) * static_cast<std::size_t>(cols) +
+        static_cast<std::size_t>(offset);
+    float* to =
+        dx + static_cast<std::size_t>(r) * static_cast<std::size_t>(own);
+    for (int j = 0; j < own; ++j) to[j] += from[j];
+  }
+}
+
+Var gather_cols(Shard& s, Var y) {
+  Tape& tape = y.tape();
+  check(&tape == &s.tape, "gather_cols: y belongs to another tape than shard ",
+        s.rank(), "'s");
+  const Shape shape = y.shape();
+  check(shape.rank() == 2, "gather_cols: y has shape ", shape,
+        ", expected (rows, cols)");
+  const float* mine = tape.node(y.index()).val().data();
+  const auto& posts =
+      ShardMeeting::meet(s, {mine, "gather_cols", shape[0], shape[1]});
+  int total = 0, offset = 0;
+  for (const auto& p : posts) {
+    if (&p - posts.data() == s.rank()) offset = total;
+    total += p.cols;
+  }
+  const int rows = shape[0];
+  Node& out =
+      tape.push("gather_cols", Shape{rows, total}, gather_cols_backward, {y});
+  out.k[0] = static_cast<float>(offset);  // exact for any column index < 2²⁴
+  out.k[1] = static_cast<float>(shape[1]);
+  int at = 0;
+  for (const auto& p : posts) {
+    for (int r = 0; r < rows; ++r)
+      std::copy_n(
+          p.data +
+              static_cast<std::size_t>(r) * static_cast<std::size_t>(p.cols),
+          p.cols,
+          out.value.data() +
+              static_cast<std::size_t>(r) * static_cast<std::size_t>(total) +
+              at);
+    at += p.cols;
+  }
+  return tape.last();
+}
+
+}  // namespace hg
