@@ -34,7 +34,6 @@
 //       --benchmark_report_aggregates_only=true   (one command line; the
 //       interleaving spreads the drift of a shared machine over all rows)
 #include <benchmark/benchmark.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,8 +44,8 @@
 #include <string>
 #include <vector>
 
-#include "hourglass/hourglass.hpp"
 #include "count_allocs.hpp"
+#include "hourglass/hourglass.hpp"
 #include "peak.hpp"
 #include "placement.hpp"
 
@@ -80,8 +79,10 @@ struct Deep {
   using Shards = struct DeepShards;
   hg::Linear e1, e2, d1, d2;
   explicit Deep(hg::Rng& rng)
-      : e1(784, 256, rng, hg::Init::He), e2(256, 64, rng, hg::Init::He),
-        d1(64, 256, rng, hg::Init::He), d2(256, 784, rng) {}
+      : e1(784, 256, rng, hg::Init::He),
+        e2(256, 64, rng, hg::Init::He),
+        d1(64, 256, rng, hg::Init::He),
+        d2(256, 784, rng) {}
   hg::ParameterList params() { return hg::params(e1, e2, d1, d2); }
   Var loss(Var x, hg::Rng&) {
     Var h = relu(e2(relu(e1(x))));
@@ -96,8 +97,10 @@ struct Vae {
   using Shards = struct VaeShards;
   hg::Linear hidden, to_mu, to_logvar, dec_hidden, dec_out;
   explicit Vae(hg::Rng& rng)
-      : hidden(784, 400, rng, hg::Init::He), to_mu(400, 20, rng),
-        to_logvar(400, 20, rng), dec_hidden(20, 400, rng, hg::Init::He),
+      : hidden(784, 400, rng, hg::Init::He),
+        to_mu(400, 20, rng),
+        to_logvar(400, 20, rng),
+        dec_hidden(20, 400, rng, hg::Init::He),
         dec_out(400, 784, rng) {}
   hg::ParameterList params() {
     return hg::params(hidden, to_mu, to_logvar, dec_hidden, dec_out);
@@ -105,7 +108,8 @@ struct Vae {
   Var loss(Var x, hg::Rng& rng) {
     Var h = relu(hidden(x));
     Var mu = to_mu(h), logvar = to_logvar(h);
-    thread_local hg::Tensor eps;  // one per thread (split_batch), kept: no allocation
+    thread_local hg::Tensor
+        eps;  // one per thread (split_batch), kept: no allocation
     eps.resize(mu.shape());
     rng.fill_normal(eps, 0.0f, 1.0f);
     Var z = mu + exp(0.5f * logvar) * x.tape().input(eps);  // z = μ + σ ⊙ ε
@@ -113,7 +117,8 @@ struct Vae {
     return rec + gaussian_kl(mu, logvar);
   }
   static double flops() {
-    return step_flops({{784, 400}, {400, 20}, {400, 20}, {20, 400}, {400, 784}});
+    return step_flops(
+        {{784, 400}, {400, 20}, {400, 20}, {20, 400}, {400, 784}});
   }
 };
 
@@ -123,8 +128,9 @@ struct Vae {
 // Where a layer's output is split, the next layer either splits its input
 // the same way (its product summed over the shards: 20 to 64 numbers per
 // image cross) or reads all of it (gathered: 128 to 200 per image cross).
-// Each shard scores its own columns of the reconstruction; its loss is
-// weighted by its share of the columns, and the shards' losses summed.
+// Each shard scores its own columns of the reconstruction: the losses sum
+// over an image's pixels (nn/losses.hpp), so the shards' losses add up to
+// the whole one.
 struct VanillaShards {
   hg::LinearInputShard enc;
   hg::LinearOutputShard dec;
@@ -134,7 +140,7 @@ struct VanillaShards {
   Var loss(hg::Shard& s, Var x, hg::Rng&) {
     Var code = sigmoid(enc(s, slice_cols(x, enc.lo(), enc.hi())));
     Var own = mse(sigmoid(dec(s, code)), slice_cols(x, dec.lo(), dec.hi()));
-    return sum_over_shards(s, own * (float(dec.hi() - dec.lo()) / 784.0f));
+    return sum_over_shards(s, own);
   }
 };
 
@@ -143,14 +149,16 @@ struct DeepShards {
   hg::LinearInputShard e2;
   hg::LinearOutputShard d1, d2;
   DeepShards(Deep& whole, int rank, int count)
-      : e1(whole.e1, rank, count), e2(whole.e2, rank, count), d1(whole.d1, rank, count),
+      : e1(whole.e1, rank, count),
+        e2(whole.e2, rank, count),
+        d1(whole.d1, rank, count),
         d2(whole.d2, rank, count) {}
   hg::ParameterList params() { return hg::params(e1, e2, d1, d2); }
   Var loss(hg::Shard& s, Var x, hg::Rng&) {
-    Var h = relu(e2(s, relu(e1(s, x))));                    // (B, 64) on every shard
-    Var wide = gather_cols(s, relu(d1(s, h)));               // (B, 256) on every shard
+    Var h = relu(e2(s, relu(e1(s, x))));        // (B, 64) on every shard
+    Var wide = gather_cols(s, relu(d1(s, h)));  // (B, 256) on every shard
     Var own = bce_with_logits(d2(s, wide), slice_cols(x, d2.lo(), d2.hi()));
-    return sum_over_shards(s, own * (float(d2.hi() - d2.lo()) / 784.0f));
+    return sum_over_shards(s, own);
   }
 };
 
@@ -159,23 +167,27 @@ struct VaeShards {
   hg::LinearInputShard to_mu, to_logvar;
   hg::LinearOutputShard dec_hidden, dec_out;
   VaeShards(Vae& whole, int rank, int count)
-      : hidden(whole.hidden, rank, count), to_mu(whole.to_mu, rank, count),
-        to_logvar(whole.to_logvar, rank, count), dec_hidden(whole.dec_hidden, rank, count),
+      : hidden(whole.hidden, rank, count),
+        to_mu(whole.to_mu, rank, count),
+        to_logvar(whole.to_logvar, rank, count),
+        dec_hidden(whole.dec_hidden, rank, count),
         dec_out(whole.dec_out, rank, count) {}
   hg::ParameterList params() {
     return hg::params(hidden, to_mu, to_logvar, dec_hidden, dec_out);
   }
   Var loss(hg::Shard& s, Var x, hg::Rng& rng) {
-    Var h = relu(hidden(s, x));                               // its 200 columns
-    Var mu = to_mu(s, h), logvar = to_logvar(s, h);           // every shard: all 20
+    Var h = relu(hidden(s, x));                      // its 200 columns
+    Var mu = to_mu(s, h), logvar = to_logvar(s, h);  // every shard: all 20
     thread_local hg::Tensor eps;
     eps.resize(mu.shape());
-    rng.fill_normal(eps, 0.0f, 1.0f);                         // the same on every shard
+    rng.fill_normal(eps, 0.0f, 1.0f);  // the same on every shard
     Var z = mu + exp(0.5f * logvar) * x.tape().input(eps);
-    Var wide = gather_cols(s, relu(dec_hidden(s, z)));        // (B, 400) on every shard
-    Var own = bce_with_logits(dec_out(s, wide), slice_cols(x, dec_out.lo(), dec_out.hi()));
-    Var rec = sum_over_shards(s, own * (float(dec_out.hi() - dec_out.lo()) / 784.0f));
-    return rec + gaussian_kl(mu, logvar);                     // KL: on every shard alike
+    Var wide =
+        gather_cols(s, relu(dec_hidden(s, z)));  // (B, 400) on every shard
+    Var own = bce_with_logits(dec_out(s, wide),
+                              slice_cols(x, dec_out.lo(), dec_out.hi()));
+    Var rec = sum_over_shards(s, own);
+    return rec + gaussian_kl(mu, logvar);  // KL: on every shard alike
   }
 };
 
@@ -211,7 +223,8 @@ void measure(benchmark::State& state, double flops, const Step& step) {
   state.counters["GFLOP/s"] = C(flops * 1e-9, C::kIsIterationInvariantRate);
   state.counters["pct_peak"] =
       C(flops * 1e-9 * 100.0 / g_peak_gflops, C::kIsIterationInvariantRate);
-  state.counters["allocs/step"] = C(steps ? double(allocs) / double(steps) : 0.0);
+  state.counters["allocs/step"] =
+      C(steps ? double(allocs) / double(steps) : 0.0);
 }
 
 // kApart: `threads` copies of the model, each trained on its share of the
@@ -225,10 +238,11 @@ void apart_steps(benchmark::State& state, int threads) {
     hg::ParameterList whole;
     std::vector<hg::Parameter> part;  // 1/threads of each parameter, own memory
     hg::ParameterList part_list;
-    std::unique_ptr<hg::Adam> opt;    // the update of this thread's share
+    std::unique_ptr<hg::Adam> opt;  // the update of this thread's share
     hg::Tensor rows;
     hg::Tape tape;
-    Copy(std::uint64_t seed, int n, int threads) : rng(seed), model(rng), rows(hg::Shape{n, 784}) {
+    Copy(std::uint64_t seed, int n, int threads)
+        : rng(seed), model(rng), rows(hg::Shape{n, 784}) {
       rng.fill_uniform(rows, 0.0f, 1.0f);
       whole = model.params();
       part.reserve(whole.size());
@@ -243,8 +257,10 @@ void apart_steps(benchmark::State& state, int threads) {
       for (hg::Parameter* p : whole) p->grad.zero();
       tape.clear();
       tape.backward(model.loss(tape.input(rows), rng));
-      for (std::size_t i = 0; i < part.size(); ++i)  // in place of the sum: a copy
-        std::copy_n(whole[i]->grad.data(), part[i].grad.size() - 1, part[i].grad.data());
+      for (std::size_t i = 0; i < part.size();
+           ++i)  // in place of the sum: a copy
+        std::copy_n(whole[i]->grad.data(), part[i].grad.size() - 1,
+                    part[i].grad.data());
       opt->step();
     }
   };
@@ -307,26 +323,29 @@ void train_step(benchmark::State& state, int threads, Split split) {
       Var loss = model.loss(tape.input(images), rng);
       tape.backward(loss);
     } else {
-      dp.backward(images, rng, [&](hg::Tape& t, const hg::Tensor& rows, hg::Rng& r) {
-        return model.loss(t.input(rows), r);
-      });
+      dp.backward(images, rng,
+                  [&](hg::Tape& t, const hg::Tensor& rows, hg::Rng& r) {
+                    return model.loss(t.input(rows), r);
+                  });
     }
     opt.step();
   });
 }
 
-void register_model(const char* name, void (*fn)(benchmark::State&, int, Split)) {
+void register_model(const char* name,
+                    void (*fn)(benchmark::State&, int, Split)) {
   struct Row {
     int threads;
     Split split;
     const char* suffix;
   };
-  for (const Row& r : {Row{1, Split::kOps, ""}, Row{2, Split::kOps, "/split_ops"},
-                       Row{2, Split::kBatch, "/split_batch"},
-                       Row{2, Split::kModel, "/split_model"},
-                       Row{2, Split::kApart, "/apart_ceiling"}}) {
-    const std::string n = std::string("train_step/") + name + "/threads:" +
-                          std::to_string(r.threads) + r.suffix;
+  for (const Row& r :
+       {Row{1, Split::kOps, ""}, Row{2, Split::kOps, "/split_ops"},
+        Row{2, Split::kBatch, "/split_batch"},
+        Row{2, Split::kModel, "/split_model"},
+        Row{2, Split::kApart, "/apart_ceiling"}}) {
+    const std::string n = std::string("train_step/") + name +
+                          "/threads:" + std::to_string(r.threads) + r.suffix;
     auto* b = benchmark::RegisterBenchmark(
         n.c_str(), [fn, r](benchmark::State& s) { fn(s, r.threads, r.split); });
     b->Unit(benchmark::kMicrosecond);
@@ -346,7 +365,8 @@ class SpeedupReporter : public benchmark::ConsoleReporter {
     for (const Run& r : runs) {
       const auto it = r.counters.find("samples/s");
       if (r.error_occurred || it == r.counters.end()) continue;
-      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      const bool median =
+          r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
       if (r.run_type == Run::RT_Aggregate && !median) continue;
       // "train_step/deep_784_256_64/threads:2/split_batch" → model, way
       const std::string name = r.run_name.function_name;
@@ -369,7 +389,8 @@ class SpeedupReporter : public benchmark::ConsoleReporter {
             "\nspeed-up over one thread (samples/s; medians if repeated):\n");
       header = true;
       std::printf("  %-18s", model.c_str());
-      for (const char* split : {"split_ops", "split_batch", "split_model", "apart_ceiling"})
+      for (const char* split :
+           {"split_ops", "split_batch", "split_model", "apart_ceiling"})
         for (const auto& [way, f] : ways)
           if (way.find(split) != std::string::npos)
             std::printf("  %s %.2f×", split, f.samples / one->second.samples);
