@@ -34,6 +34,7 @@
 //       --benchmark_report_aggregates_only=true   (one command line; the
 //       interleaving spreads the drift of a shared machine over all rows)
 #include <benchmark/benchmark.h>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -44,8 +45,8 @@
 #include <string>
 #include <vector>
 
-#include "count_allocs.hpp"
 #include "hourglass/hourglass.hpp"
+#include "count_allocs.hpp"
 #include "peak.hpp"
 #include "placement.hpp"
 
@@ -79,10 +80,8 @@ struct Deep {
   using Shards = struct DeepShards;
   hg::Linear e1, e2, d1, d2;
   explicit Deep(hg::Rng& rng)
-      : e1(784, 256, rng, hg::Init::He),
-        e2(256, 64, rng, hg::Init::He),
-        d1(64, 256, rng, hg::Init::He),
-        d2(256, 784, rng) {}
+      : e1(784, 256, rng, hg::Init::He), e2(256, 64, rng, hg::Init::He),
+        d1(64, 256, rng, hg::Init::He), d2(256, 784, rng) {}
   hg::ParameterList params() { return hg::params(e1, e2, d1, d2); }
   Var loss(Var x, hg::Rng&) {
     Var h = relu(e2(relu(e1(x))));
@@ -97,10 +96,8 @@ struct Vae {
   using Shards = struct VaeShards;
   hg::Linear hidden, to_mu, to_logvar, dec_hidden, dec_out;
   explicit Vae(hg::Rng& rng)
-      : hidden(784, 400, rng, hg::Init::He),
-        to_mu(400, 20, rng),
-        to_logvar(400, 20, rng),
-        dec_hidden(20, 400, rng, hg::Init::He),
+      : hidden(784, 400, rng, hg::Init::He), to_mu(400, 20, rng),
+        to_logvar(400, 20, rng), dec_hidden(20, 400, rng, hg::Init::He),
         dec_out(400, 784, rng) {}
   hg::ParameterList params() {
     return hg::params(hidden, to_mu, to_logvar, dec_hidden, dec_out);
@@ -108,8 +105,7 @@ struct Vae {
   Var loss(Var x, hg::Rng& rng) {
     Var h = relu(hidden(x));
     Var mu = to_mu(h), logvar = to_logvar(h);
-    thread_local hg::Tensor
-        eps;  // one per thread (split_batch), kept: no allocation
+    thread_local hg::Tensor eps;  // one per thread (split_batch), kept: no allocation
     eps.resize(mu.shape());
     rng.fill_normal(eps, 0.0f, 1.0f);
     Var z = mu + exp(0.5f * logvar) * x.tape().input(eps);  // z = μ + σ ⊙ ε
@@ -117,8 +113,7 @@ struct Vae {
     return rec + gaussian_kl(mu, logvar);
   }
   static double flops() {
-    return step_flops(
-        {{784, 400}, {400, 20}, {400, 20}, {20, 400}, {400, 784}});
+    return step_flops({{784, 400}, {400, 20}, {400, 20}, {20, 400}, {400, 784}});
   }
 };
 
@@ -223,8 +218,7 @@ void measure(benchmark::State& state, double flops, const Step& step) {
   state.counters["GFLOP/s"] = C(flops * 1e-9, C::kIsIterationInvariantRate);
   state.counters["pct_peak"] =
       C(flops * 1e-9 * 100.0 / g_peak_gflops, C::kIsIterationInvariantRate);
-  state.counters["allocs/step"] =
-      C(steps ? double(allocs) / double(steps) : 0.0);
+  state.counters["allocs/step"] = C(steps ? double(allocs) / double(steps) : 0.0);
 }
 
 // kApart: `threads` copies of the model, each trained on its share of the
@@ -238,11 +232,10 @@ void apart_steps(benchmark::State& state, int threads) {
     hg::ParameterList whole;
     std::vector<hg::Parameter> part;  // 1/threads of each parameter, own memory
     hg::ParameterList part_list;
-    std::unique_ptr<hg::Adam> opt;  // the update of this thread's share
+    std::unique_ptr<hg::Adam> opt;    // the update of this thread's share
     hg::Tensor rows;
     hg::Tape tape;
-    Copy(std::uint64_t seed, int n, int threads)
-        : rng(seed), model(rng), rows(hg::Shape{n, 784}) {
+    Copy(std::uint64_t seed, int n, int threads) : rng(seed), model(rng), rows(hg::Shape{n, 784}) {
       rng.fill_uniform(rows, 0.0f, 1.0f);
       whole = model.params();
       part.reserve(whole.size());
@@ -257,10 +250,8 @@ void apart_steps(benchmark::State& state, int threads) {
       for (hg::Parameter* p : whole) p->grad.zero();
       tape.clear();
       tape.backward(model.loss(tape.input(rows), rng));
-      for (std::size_t i = 0; i < part.size();
-           ++i)  // in place of the sum: a copy
-        std::copy_n(whole[i]->grad.data(), part[i].grad.size() - 1,
-                    part[i].grad.data());
+      for (std::size_t i = 0; i < part.size(); ++i)  // in place of the sum: a copy
+        std::copy_n(whole[i]->grad.data(), part[i].grad.size() - 1, part[i].grad.data());
       opt->step();
     }
   };
@@ -323,17 +314,15 @@ void train_step(benchmark::State& state, int threads, Split split) {
       Var loss = model.loss(tape.input(images), rng);
       tape.backward(loss);
     } else {
-      dp.backward(images, rng,
-                  [&](hg::Tape& t, const hg::Tensor& rows, hg::Rng& r) {
-                    return model.loss(t.input(rows), r);
-                  });
+      dp.backward(images, rng, [&](hg::Tape& t, const hg::Tensor& rows, hg::Rng& r) {
+        return model.loss(t.input(rows), r);
+      });
     }
     opt.step();
   });
 }
 
-void register_model(const char* name,
-                    void (*fn)(benchmark::State&, int, Split)) {
+void register_model(const char* name, void (*fn)(benchmark::State&, int, Split)) {
   struct Row {
     int threads;
     Split split;
@@ -344,8 +333,8 @@ void register_model(const char* name,
         Row{2, Split::kBatch, "/split_batch"},
         Row{2, Split::kModel, "/split_model"},
         Row{2, Split::kApart, "/apart_ceiling"}}) {
-    const std::string n = std::string("train_step/") + name +
-                          "/threads:" + std::to_string(r.threads) + r.suffix;
+    const std::string n = std::string("train_step/") + name + "/threads:" +
+                          std::to_string(r.threads) + r.suffix;
     auto* b = benchmark::RegisterBenchmark(
         n.c_str(), [fn, r](benchmark::State& s) { fn(s, r.threads, r.split); });
     b->Unit(benchmark::kMicrosecond);
@@ -365,8 +354,7 @@ class SpeedupReporter : public benchmark::ConsoleReporter {
     for (const Run& r : runs) {
       const auto it = r.counters.find("samples/s");
       if (r.error_occurred || it == r.counters.end()) continue;
-      const bool median =
-          r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
       if (r.run_type == Run::RT_Aggregate && !median) continue;
       // "train_step/deep_784_256_64/threads:2/split_batch" → model, way
       const std::string name = r.run_name.function_name;
