@@ -108,7 +108,7 @@ struct ShardMeeting {
 
   // A barrier: the last shard to arrive starts the next generation.
   static void wait_for_all(ShardGroup& g, Shard& s, const char* op) {
-    const int gen = g.generation_.load(std::memory_order_acquire);
+    const unsigned gen = g.generation_.load(std::memory_order_acquire);
     if (g.arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == g.size()) {
       g.arrived_.store(0, std::memory_order_relaxed);
       g.generation_.store(gen + 1, std::memory_order_release);
@@ -118,10 +118,15 @@ struct ShardMeeting {
     for (int spins = 0; g.generation_.load(std::memory_order_acquire) == gen;
          ++spins) {
       if (g.failed_.load(std::memory_order_acquire)) throw Aborted{};
-      check(g.left_.load(std::memory_order_acquire) == 0, op, ": shard ",
-            s.rank_,
-            " waits for the others, but one has already finished its step; "
-            "expected every shard to call the same collectives");
+      // A shard that has finished its step will never come. But it may
+      // have been the last to arrive here and finished right after: then
+      // the wait is over, which a second look at the generation tells
+      // (the generation moved before `left_` did).
+      if (g.left_.load(std::memory_order_acquire) != 0 &&
+          g.generation_.load(std::memory_order_acquire) == gen)
+        fail(op, ": shard ", s.rank_,
+             " waits for the others, but one has already finished its step; "
+             "expected every shard to call the same collectives");
       cpu_relax();
       // Past the first 20 µs, offer the core to whichever thread wants it:
       // on a busy machine it may be the shard we wait for.

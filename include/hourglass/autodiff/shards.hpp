@@ -14,16 +14,16 @@
 //     opt[s.rank()].step();                   // its own slices only
 //   });
 //
-// Why: with the batch split, every weight is read by both threads and
-// updated by one, so all of them cross between the cores twice per step
-// (the gradients to be summed, the new values back): 3.5 MB per step on
-// the deep model. With the weights split, what crosses is activations, a
-// few rows of 64 to 400 numbers per image: about 0.2 MB for the deep model
-// at batch 128. Where the two cores share no cache, each crossing costs
-// dearly (README, "A whole training step"), and this split moves ~15×
-// less. It also splits the work that does not shrink with the batch (the
-// packing of weights for the products, the optimizer), which the batch
-// split repeats or shares.
+// Why: with the batch split (DataParallel), every weight is read by every
+// thread and updated by one, so each thread must take in, every step, the
+// other threads' part of the summed gradients and of the new weights: on
+// the deep model at two threads, 1.7 MB per thread per step. With the
+// weights split, what crosses is activations, a few dozen to a few hundred
+// numbers per image: 0.25 MB per thread per step for the same model at
+// batch 128, 7× less. Where the two cores share no cache, crossing is what
+// costs (README, "A whole training step"). The split also shares out the
+// work that does not shrink with the batch (packing each weight for the
+// products, the optimizer), which the batch split repeats on every thread.
 //
 // How the threads meet: three tape ops, each with a forward and a
 // backward, that every shard calls at the same point of its program (the
@@ -143,7 +143,7 @@ class ShardGroup {
   std::vector<Post> posts_[2];  // alternate sets: see shards.cpp
   std::vector<int> calls_;      // per shard: collectives so far
   alignas(64) std::atomic<int> arrived_{0};
-  alignas(64) std::atomic<int> generation_{0};
+  alignas(64) std::atomic<unsigned> generation_{0};  // wraps, by design
   std::atomic<int> left_{0};  // shards whose step has returned
   std::atomic<bool> failed_{false};
   std::mutex error_mutex_;
