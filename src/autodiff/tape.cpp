@@ -103,6 +103,20 @@ Var Tape::input(const Tensor& value) {
   return Var(this, size_ - 1);
 }
 
+Var Tape::input_cols(const Tensor& value, int begin, int end) {
+  check(value.rank() == 2 && 0 <= begin && begin <= end && end <= value.cols(),
+        "Tape::input_cols: columns [", begin, ", ", end, ") of ", value.shape(),
+        " asked for (expected a (rows, cols) tensor and 0 <= begin <= end <= cols)");
+  Node& n = next_node();
+  const int rows = value.rows(), cols = value.cols(), m = end - begin;
+  n.value.resize(Shape{rows, m});
+  for (int r = 0; r < rows; ++r)
+    std::copy_n(value.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(cols) +
+                    static_cast<std::size_t>(begin),
+                m, n.value.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(m));
+  return Var(this, size_ - 1);
+}
+
 Var Tape::param(Parameter& p) {
   // A Parameter whose grad was never shaped gets a zeroed one, once.
   if (!(p.grad.shape() == p.value.shape())) {

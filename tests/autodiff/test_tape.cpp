@@ -81,6 +81,19 @@ TEST_SUITE("tape") {
     CHECK(x.item() == 3);
   }
 
+  TEST_CASE("input_cols copies columns [begin, end) and checks them") {
+    Tape tape;
+    Tensor t(Shape{2, 5}, {0, 1, 2, 3, 4, 10, 11, 12, 13, 14});
+    Var x = tape.input_cols(t, 1, 4);
+    CHECK(x.shape() == Shape{2, 3});
+    CHECK(x.value().at(0, 0) == 1);
+    CHECK(x.value().at(1, 2) == 13);
+    CHECK(tape.input_cols(t, 5, 5).shape() == Shape{2, 0});
+    CHECK_THROWS_WITH_AS(tape.input_cols(t, 3, 6), doctest::Contains("columns [3, 6) of (2, 5)"),
+                         hg::Error);
+    CHECK_THROWS_AS(tape.input_cols(Tensor(Shape{5}), 0, 1), hg::Error);
+  }
+
   TEST_CASE("clear keeps buffers: the same step reuses the same memory") {
     Tape tape;
     Parameter w("w", Tensor(Shape{4, 4}, 0.5f));

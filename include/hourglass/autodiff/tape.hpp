@@ -89,6 +89,9 @@ class Tape {
 
   // A constant leaf: the tensor is copied in; no gradient flows to it.
   Var input(const Tensor& value);
+  // The same for columns [begin, end) of a (rows, cols) tensor: what a
+  // shard of a ShardGroup reads of a batch, without copying all of it.
+  Var input_cols(const Tensor& value, int begin, int end);
   // A trainable leaf: reads p.value, backward accumulates into p.grad.
   // p must outlive the tape's use of it.
   Var param(Parameter& p);
