@@ -90,19 +90,22 @@ void ShardGroup::end_run(Rng& rng) {
 struct ShardMeeting {
   using Post = ShardGroup::Post;
 
-  static const std::vector<Post>& meet(Shard& s, Post mine) {
+  // `same_cols`: must every shard bring as many columns (all but gather)?
+  static const std::vector<Post>& meet(Shard& s, Post mine, bool same_cols) {
     ShardGroup& g = *s.group_;
     const auto rank = static_cast<std::size_t>(s.rank_);
     std::vector<Post>& set = g.posts_[g.calls_[rank]++ & 1];
     set[rank] = mine;
     wait_for_all(g, s, mine.op);
-    for (const Post& p : set)  // every shard at the same op, same rows
-      check(std::strcmp(p.op, mine.op) == 0 && p.rows == mine.rows, mine.op,
-            ": shard ", s.rank_, " brings (", mine.rows, ", ", mine.cols,
-            ") while shard ", &p - set.data(), " is in ", p.op, " with (",
-            p.rows, ", ", p.cols,
-            "); expected every shard to call the same collectives "
-            "in the same order, with the same rows");
+    for (const Post& p : set)  // every shard at the same op, same shape
+      check(std::strcmp(p.op, mine.op) == 0 && p.rows == mine.rows &&
+                (!same_cols || p.cols == mine.cols),
+            mine.op, ": shard ", s.rank_, " brings (", mine.rows, ", ",
+            mine.cols, ") while shard ", &p - set.data(), " is in ", p.op,
+            " with (", p.rows, ", ", p.cols,
+            "); expected every shard to call the same collectives in the "
+            "same order, with the same ",
+            same_cols ? "shape" : "rows");
     return set;
   }
 
@@ -137,8 +140,7 @@ struct ShardMeeting {
   }
 };
 
-// ---- sum_over_shards: y = Σ_shards y_s; dy passes through
-// ---------------------
+// ---- sum_over_shards: y = Σ_shards y_s; dy passes through ----------------
 
 static void pass_backward(Tape& tape, Node& y) {
   if (float* dx = tape.grad_of(y, 0)) {
@@ -189,25 +191,20 @@ Var sum_over_shards(Shard& s, Var y) {
   check(shape.rank() == 2, "sum_over_shards: y has shape ", shape,
         ", expected (rows, cols)");
   const float* mine = tape.node(y.index()).val().data();
-  const auto& posts =
-      ShardMeeting::meet(s, {mine, "sum_over_shards", shape[0], shape[1]});
-  for (const auto& p : posts)
-    check(p.cols == shape[1], "sum_over_shards: shard ", s.rank(), " brings ",
-          shape, ", another (", p.rows, ", ", p.cols,
-          "); expected the same shape on every shard");
+  const auto& posts = ShardMeeting::meet(
+      s, {mine, "sum_over_shards", shape[0], shape[1]}, true);
   Node& out = tape.push("sum_over_shards", shape, pass_backward, {y});
   add_posts(posts, shape[0], shape[1], shape[1], 0, out.value.data(), false);
   return tape.last();
 }
 
-// ---- copy_to_shards: y = x; dx = Σ_shards dy_s
-// -------------------------------
+// ---- copy_to_shards: y = x; dx = Σ_shards dy_s ---------------------------
 
 static void copy_to_shards_backward(Tape& tape, Node& y) {
   Shard& s = *static_cast<Shard*>(y.ctx);
   const int rows = y.value.rows(), cols = y.value.cols();
   const auto& posts = ShardMeeting::meet(
-      s, {y.grad().data(), "copy_to_shards (backward)", rows, cols});
+      s, {y.grad().data(), "copy_to_shards (backward)", rows, cols}, true);
   if (float* dx = tape.grad_of(y, 0))
     add_posts(posts, rows, cols, cols, 0, dx, true);
 }
@@ -256,7 +253,7 @@ Var gather_cols(Shard& s, Var y) {
         ", expected (rows, cols)");
   const float* mine = tape.node(y.index()).val().data();
   const auto& posts =
-      ShardMeeting::meet(s, {mine, "gather_cols", shape[0], shape[1]});
+      ShardMeeting::meet(s, {mine, "gather_cols", shape[0], shape[1]}, false);
   int total = 0, offset = 0;
   for (const auto& p : posts) {
     if (&p - posts.data() == s.rank()) offset = total;

@@ -202,6 +202,16 @@ TEST_CASE(
     CHECK(contains(e, "sum_over_shards"));
     CHECK(contains(e, "same shape"));
   }
+  SUBCASE("different shapes, met in the backward pass") {
+    const std::string e = run_error(group, [&](hg::Shard& s) {
+      s.tape.clear();
+      Parameter p("p", s.rank() == 0 ? a : b);
+      Var y = copy_to_shards(s, s.tape.param(p));
+      s.tape.backward(sum(y));
+    });
+    CHECK(contains(e, "copy_to_shards (backward)"));
+    CHECK(contains(e, "same shape"));
+  }
   SUBCASE("different collectives") {
     const std::string e = run_error(group, [&](hg::Shard& s) {
       s.tape.clear();

@@ -8,7 +8,7 @@
 //   group.run(rng, [&](hg::Shard& s) {        // on every thread at once
 //     s.tape.clear();
 //     hg::Var x = s.tape.input(images);
-//     hg::Var h = relu(enc[s.rank()](x));     // its columns of h: (B, 128)
+//     hg::Var h = relu(enc[s.rank()](s, x));  // its columns of h: (B, 128)
 //     ...                                      // (nn/linear_shards.hpp)
 //     s.tape.backward(loss);
 //     opt[s.rank()].step();                   // its own slices only
