@@ -35,14 +35,28 @@ Tensor block(const Tensor& t, int r0, int r1, int c0, int c1) {
     for (int c = c0; c < c1; ++c) out.at(r - r0, c - c0) = t.at(r, c);
   return out;
 }
-void check_shard(const char* layer, const Shard& s, int rank) {
-  check(s.rank() == rank, layer, ": called on shard ", s.rank(),
-        ", but it holds shard ", rank, "'s slice");
+// The inverse of block(): `part` written into t at rows r0.., columns c0...
+void put_block(const Tensor& part, Tensor& t, int r0, int c0) {
+  for (int r = 0; r < part.rows(); ++r)
+    for (int c = 0; c < part.cols(); ++c) t.at(r0 + r, c0 + c) = part.at(r, c);
+}
+void check_whole(const char* layer, const Linear& whole, const Parameter& W,
+                 int out, int in) {
+  check(whole.out_features() == out && whole.in_features() == in, layer, " '",
+        W.name, "'::copy_into: the layer is ", whole.W().value.shape(),
+        ", expected (", out, ", ", in, ") like the one it was cut from");
+}
+void check_shard(const char* layer, const Shard& s, int rank, int count) {
+  check(s.rank() == rank && s.count() == count, layer, ": called on shard ",
+        s.rank(), " of ", s.count(), ", but it holds the slice of shard ", rank,
+        " of ", count);
 }
 }  // namespace
 
 LinearOutputShard::LinearOutputShard(const Linear& whole, int rank, int count)
     : rank_(rank),
+      count_(count),
+      features_(whole.out_features()),
       lo_((check_rank(whole, rank, count, whole.out_features()),
            cut(whole.out_features(), rank, count))),
       hi_(cut(whole.out_features(), rank + 1, count)),
@@ -56,15 +70,23 @@ Var LinearOutputShard::operator()(Shard& s, Var x) {
   check(x.shape().rank() == 2 && x.shape()[1] == W_.value.dim(1),
         "LinearOutputShard '", W_.name, "': x must be (B, ", W_.value.dim(1),
         "), got ", x.shape());
-  check_shard("LinearOutputShard", s, rank_);
+  check_shard("LinearOutputShard", s, rank_, count_);
   Tape& tape = x.tape();
   // Its gradient is partial here (this slice's share): summed over shards.
   if (tape.node(x.index()).needs_grad) x = copy_to_shards(s, x);
   return linear(x, tape.param(W_), tape.param(b_));
 }
 
+void LinearOutputShard::copy_into(Linear& whole) const {
+  check_whole("LinearOutputShard", whole, W_, features_, W_.value.dim(1));
+  put_block(W_.value, whole.W().value, lo_, 0);
+  put_block(b_.value, whole.b().value, 0, lo_);
+}
+
 LinearInputShard::LinearInputShard(const Linear& whole, int rank, int count)
     : rank_(rank),
+      count_(count),
+      features_(whole.in_features()),
       lo_((check_rank(whole, rank, count, whole.in_features()),
            cut(whole.in_features(), rank, count))),
       hi_(cut(whole.in_features(), rank + 1, count)),
@@ -73,6 +95,12 @@ LinearInputShard::LinearInputShard(const Linear& whole, int rank, int count)
          block(whole.W().value, 0, whole.out_features(), lo_, hi_)),
       b_(part_name(whole, "b", rank, count),
          has_bias_ ? whole.b().value : Tensor(Shape{1, 1})) {}
+
+void LinearInputShard::copy_into(Linear& whole) const {
+  check_whole("LinearInputShard", whole, W_, W_.value.dim(0), features_);
+  put_block(W_.value, whole.W().value, 0, lo_);
+  if (has_bias_) put_block(b_.value, whole.b().value, 0, 0);
+}
 
 ParameterList LinearInputShard::params() {
   if (has_bias_) return {&W_, &b_};
@@ -84,7 +112,7 @@ Var LinearInputShard::operator()(Shard& s, Var x_t) {
   check(x_t.shape().rank() == 2 && x_t.shape()[1] == hi_ - lo_,
         "LinearInputShard '", W_.name, "': x must be its columns ", lo_, "..",
         hi_, " of the input, (B, ", hi_ - lo_, "), got ", x_t.shape());
-  check_shard("LinearInputShard", s, rank_);
+  check_shard("LinearInputShard", s, rank_, count_);
   Tape& tape = x_t.tape();
   // Shard 0 adds the bias to its share, so that the sum holds it once.
   const Var part = has_bias_ ? linear(x_t, tape.param(W_), tape.param(b_))

@@ -183,7 +183,7 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("Linear shards: the cut, the names, and bad input") {
+TEST_CASE("Linear shards: the cut, the names, copying back, and bad input") {
   hg::Rng rng(1);
   Linear whole(7, 5, rng, hg::Init::Xavier, "enc");
   hg::LinearOutputShard out(whole, 1, 2);  // output features 2..5
@@ -210,6 +210,24 @@ TEST_CASE("Linear shards: the cut, the names, and bad input") {
   CHECK(message([&] {
           hg::LinearOutputShard(whole, 0, 6);
         }).find("cannot be split over 6") != std::string::npos);
+  // copy_into puts every slice back where it came from.
+  hg::Rng other(2);
+  Linear back(7, 5, other, hg::Init::Xavier, "enc");
+  rng.fill_normal(whole.b().value, 0.0f, 1.0f);
+  for (int t = 0; t < 3; ++t)
+    hg::LinearOutputShard(whole, t, 3).copy_into(back);
+  CHECK(back.W().value.at(4, 6) == whole.W().value.at(4, 6));
+  CHECK(back.b().value.at(0, 4) == whole.b().value.at(0, 4));
+  Linear back2(7, 5, other, hg::Init::Xavier, "enc");
+  for (int t = 0; t < 2; ++t)
+    hg::LinearInputShard(whole, t, 2).copy_into(back2);
+  for (std::size_t i = 0; i < whole.W().value.size(); ++i)
+    CHECK(back2.W().value[i] == whole.W().value[i]);
+  CHECK(back2.b().value.at(0, 2) == whole.b().value.at(0, 2));
+  Linear wrong(5, 7, other);
+  CHECK(message([&] { out.copy_into(wrong); }).find("expected (5, 7)") !=
+        std::string::npos);
+
   hg::ShardGroup group(1);
   hg::Tape& tape = group.shard(0).tape;
   Var x = tape.input(Tensor(hg::Shape{2, 4}));
@@ -221,5 +239,10 @@ TEST_CASE("Linear shards: the cut, the names, and bad input") {
         std::string::npos);
   Var x7 = tape.input(Tensor(hg::Shape{2, 7}));
   CHECK(message([&] { out(group.shard(0), x7); }).find("called on shard 0") !=
+        std::string::npos);
+  hg::LinearOutputShard zero(whole, 0, 2);  // a slice of 2, in a group of 1
+  CHECK(message([&] {
+          zero(group.shard(0), x7);
+        }).find("shard 0 of 1, but it holds the slice of shard 0 of 2") !=
         std::string::npos);
 }

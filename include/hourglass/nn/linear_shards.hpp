@@ -39,9 +39,12 @@ class LinearOutputShard {
   ParameterList params() { return {&W_, &b_}; }
   int lo() const { return lo_; }  // the output features it computes
   int hi() const { return hi_; }
+  // Copies the slice back into its place in `whole` (shaped like the layer
+  // it was cut from): after training, to evaluate, draw or save the layer.
+  void copy_into(Linear& whole) const;
 
  private:
-  int rank_, lo_, hi_;
+  int rank_, count_, features_, lo_, hi_;  // features_: the whole layer's, cut
   Parameter W_, b_;  // (hi − lo, in), (1, hi − lo)
 };
 
@@ -54,9 +57,10 @@ class LinearInputShard {
   ParameterList params();         // W, and b on shard 0
   int lo() const { return lo_; }  // the input features it reads
   int hi() const { return hi_; }
+  void copy_into(Linear& whole) const;  // W's columns, and b from shard 0
 
  private:
-  int rank_, lo_, hi_;
+  int rank_, count_, features_, lo_, hi_;  // features_: the whole layer's, cut
   bool has_bias_;
   Parameter W_, b_;  // (out, hi − lo), (1, out) on shard 0
 };
