@@ -15,9 +15,12 @@
 //   allocs/step heap allocations per step after the warm-up steps, counted
 //               by replacing the global operator new in this program
 // Single-thread rows use CPU time; 2-thread rows the wall clock. The
-// 2-thread rows come in two kinds: split_ops cuts each op (each GEMM, each
-// big elementwise map) over the threads; split_batch gives each thread half
-// the batch and its own tape (hg::DataParallel), and sums the gradients.
+// 2-thread rows come in three kinds: split_ops cuts each op (each GEMM,
+// each big elementwise map) over the threads; split_batch gives each thread
+// half the batch and its own tape (hg::DataParallel), and sums the
+// gradients; split_model gives each thread half of every layer, its own
+// tape and its own Adam (hg::ShardGroup), and the threads exchange
+// activations, never weights.
 // A third 2-thread row, apart_ceiling, is a yardstick, not training: each
 // thread does its half of a split_batch step on memory of its own, sharing
 // nothing (see Split::kApart).
