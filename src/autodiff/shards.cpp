@@ -182,14 +182,19 @@ static void add_posts(const std::vector<ShardGroup::Post>& posts, int rows,
     }
 }
 
-Var sum_over_shards(Shard& s, Var y) {
-  Tape& tape = y.tape();
-  check(&tape == &s.tape,
-        "sum_over_shards: y belongs to another tape than shard ", s.rank(),
-        "'s");
-  const Shape shape = y.shape();
-  check(shape.rank() == 2, "sum_over_shards: y has shape ", shape,
+// The tape of a collective's input `v`, checked: shard s's, and (rows, cols).
+static Tape& tape_of(const char* op, Shard& s, Var v) {
+  Tape& tape = v.tape();
+  check(&tape == &s.tape, op, ": the input belongs to another tape than shard ",
+        s.rank(), "'s");
+  check(v.shape().rank() == 2, op, ": the input has shape ", v.shape(),
         ", expected (rows, cols)");
+  return tape;
+}
+
+Var sum_over_shards(Shard& s, Var y) {
+  Tape& tape = tape_of("sum_over_shards", s, y);
+  const Shape shape = y.shape();
   const float* mine = tape.node(y.index()).val().data();
   const auto& posts = ShardMeeting::meet(
       s, {mine, "sum_over_shards", shape[0], shape[1]}, true);
@@ -210,13 +215,8 @@ static void copy_to_shards_backward(Tape& tape, Node& y) {
 }
 
 Var copy_to_shards(Shard& s, Var x) {
-  Tape& tape = x.tape();
-  check(&tape == &s.tape,
-        "copy_to_shards: x belongs to another tape than shard ", s.rank(),
-        "'s");
+  Tape& tape = tape_of("copy_to_shards", s, x);
   const Shape shape = x.shape();
-  check(shape.rank() == 2, "copy_to_shards: x has shape ", shape,
-        ", expected (rows, cols)");
   Node& y = tape.push("copy_to_shards", shape, copy_to_shards_backward, {x});
   y.ctx = &s;
   const Tensor& xv = tape.node(x.index()).val();
@@ -224,9 +224,9 @@ Var copy_to_shards(Shard& s, Var x) {
   return tape.last();
 }
 
-// ---- gather_cols: y = [y₀ | y₁ | ...]; dy_t = dy[:, block t]
-// ------------------ y is a value every shard holds, so its gradient is whole
-// on every shard (shards.hpp): each takes its block, and nothing crosses.
+// ---- gather_cols: y = [y₀ | y₁ | ...]; dy_t = dy[:, block t] --------------
+// y is a value every shard holds, so its gradient is whole on every shard
+// (shards.hpp): each takes its block, and nothing crosses.
 
 static void gather_cols_backward(Tape& tape, Node& y) {
   float* dx = tape.grad_of(y, 0);
@@ -245,12 +245,8 @@ static void gather_cols_backward(Tape& tape, Node& y) {
 }
 
 Var gather_cols(Shard& s, Var y) {
-  Tape& tape = y.tape();
-  check(&tape == &s.tape, "gather_cols: y belongs to another tape than shard ",
-        s.rank(), "'s");
+  Tape& tape = tape_of("gather_cols", s, y);
   const Shape shape = y.shape();
-  check(shape.rank() == 2, "gather_cols: y has shape ", shape,
-        ", expected (rows, cols)");
   const float* mine = tape.node(y.index()).val().data();
   const auto& posts =
       ShardMeeting::meet(s, {mine, "gather_cols", shape[0], shape[1]}, false);

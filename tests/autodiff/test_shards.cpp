@@ -270,6 +270,14 @@ TEST_CASE("ShardGroup: one shard is a plain tape") {
   });
   CHECK(p.grad.at(1, 0) == 3.0f);
   CHECK_THROWS_AS(hg::ShardGroup(0), hg::Error);
+  hg::Tape other;  // a Var of another tape, a Var that is not 2-D
+  Var x = other.input(Tensor(Shape{1, 1}, 1.0f));
+  CHECK_THROWS_WITH_AS(sum_over_shards(group.shard(0), x),
+                       doctest::Contains("another tape than shard 0's"),
+                       hg::Error);
+  Var flat = group.shard(0).tape.input(Tensor(Shape{4}, 1.0f));
+  CHECK_THROWS_WITH_AS(gather_cols(group.shard(0), flat),
+                       doctest::Contains("expected (rows, cols)"), hg::Error);
 }
 
 TEST_CASE(
