@@ -11,6 +11,7 @@
 #endif
 
 #include "hourglass/error.hpp"
+#include "hourglass/kernels/elementwise.hpp"
 
 namespace hg {
 
@@ -55,7 +56,7 @@ void ShardGroup::begin_run(Rng& rng) {
   for (auto& s : shards_) s->rng = rng;
 }
 
-void ShardGroup::leave(Shard&, std::exception_ptr error) {
+void ShardGroup::leave(std::exception_ptr error) {
   if (!error) {
     left_.fetch_add(1, std::memory_order_acq_rel);
     return;
@@ -143,11 +144,8 @@ struct ShardMeeting {
 // ---- sum_over_shards: y = Σ_shards y_s; dy passes through ----------------
 
 static void pass_backward(Tape& tape, Node& y) {
-  if (float* dx = tape.grad_of(y, 0)) {
-    const float* dy = y.grad().data();
-    const std::size_t n = y.value.size();
-    for (std::size_t i = 0; i < n; ++i) dx[i] += dy[i];
-  }
+  if (float* dx = tape.grad_of(y, 0))
+    kernels::axpy(1.0f, y.grad().data(), dx, y.value.size());
 }
 
 // out = Σ over the posts, in shard order (so that every shard gets the
@@ -234,14 +232,12 @@ static void gather_cols_backward(Tape& tape, Node& y) {
   const int rows = y.value.rows(), cols = y.value.cols();
   const int offset = static_cast<int>(y.k[0]), own = static_cast<int>(y.k[1]);
   const float* dy = y.grad().data();
-  for (int r = 0; r < rows; ++r) {
-    const float* from =
+  for (int r = 0; r < rows; ++r)
+    kernels::axpy(
+        1.0f,
         dy + static_cast<std::size_t>(r) * static_cast<std::size_t>(cols) +
-        static_cast<std::size_t>(offset);
-    float* to =
-        dx + static_cast<std::size_t>(r) * static_cast<std::size_t>(own);
-    for (int j = 0; j < own; ++j) to[j] += from[j];
-  }
+            static_cast<std::size_t>(offset),
+        dx + static_cast<std::size_t>(r) * static_cast<std::size_t>(own), own);
 }
 
 Var gather_cols(Shard& s, Var y) {

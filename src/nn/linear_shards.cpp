@@ -90,20 +90,19 @@ LinearInputShard::LinearInputShard(const Linear& whole, int rank, int count)
       lo_((check_rank(whole, rank, count, whole.in_features()),
            cut(whole.in_features(), rank, count))),
       hi_(cut(whole.in_features(), rank + 1, count)),
-      has_bias_(rank == 0),
       W_(part_name(whole, "W", rank, count),
          block(whole.W().value, 0, whole.out_features(), lo_, hi_)),
       b_(part_name(whole, "b", rank, count),
-         has_bias_ ? whole.b().value : Tensor(Shape{1, 1})) {}
+         rank == 0 ? whole.b().value : Tensor(Shape{1, 1})) {}
 
 void LinearInputShard::copy_into(Linear& whole) const {
   check_whole("LinearInputShard", whole, W_, W_.value.dim(0), features_);
   put_block(W_.value, whole.W().value, 0, lo_);
-  if (has_bias_) put_block(b_.value, whole.b().value, 0, 0);
+  if (has_bias()) put_block(b_.value, whole.b().value, 0, 0);
 }
 
 ParameterList LinearInputShard::params() {
-  if (has_bias_) return {&W_, &b_};
+  if (has_bias()) return {&W_, &b_};
   return {&W_};
 }
 
@@ -115,8 +114,8 @@ Var LinearInputShard::operator()(Shard& s, Var x_t) {
   check_shard("LinearInputShard", s, rank_, count_);
   Tape& tape = x_t.tape();
   // Shard 0 adds the bias to its share, so that the sum holds it once.
-  const Var part = has_bias_ ? linear(x_t, tape.param(W_), tape.param(b_))
-                             : matmul(x_t, tape.param(W_), false, true);
+  const Var part = has_bias() ? linear(x_t, tape.param(W_), tape.param(b_))
+                              : matmul(x_t, tape.param(W_), false, true);
   return sum_over_shards(s, part);
 }
 

@@ -122,9 +122,9 @@ class ShardGroup {
         Shard& s = shard(c);
         try {
           step(s);
-          leave(s, nullptr);
+          leave(nullptr);
         } catch (...) {
-          leave(s, std::current_exception());
+          leave(std::current_exception());
         }
       }
     });
@@ -134,7 +134,8 @@ class ShardGroup {
  private:
   friend struct ShardMeeting;
   void begin_run(Rng& rng);
-  void leave(Shard& s, std::exception_ptr error);
+  // A shard's step has returned, or thrown `error`.
+  void leave(std::exception_ptr error);
   void end_run(Rng& rng);
 
   std::vector<std::unique_ptr<Shard>> shards_;

@@ -60,8 +60,9 @@ class LinearInputShard {
   void copy_into(Linear& whole) const;  // W's columns, and b from shard 0
 
  private:
+  bool has_bias() const { return rank_ == 0; }  // shard 0 adds b
+
   int rank_, count_, features_, lo_, hi_;  // features_: the whole layer's, cut
-  bool has_bias_;
   Parameter W_, b_;  // (out, hi − lo), (1, out) on shard 0
 };
 
