@@ -12,24 +12,39 @@ the samples taken.
   vae      784-400-(20, 20)-400-784, ReLU, Bernoulli decoder, -ELBO
 
 The losses are bench_train_step's (nn/losses.hpp): summed over an image's
-pixels, averaged over the batch. Each model is timed with Adam's
-per-parameter loop and with its multi-tensor (foreach) form, and with
-torch.compile where this PyTorch has it (--compile); the best is printed,
-as PyTorch at its best on this CPU is the fair comparison.
+pixels, averaged over the batch, written with PyTorch's fused loss
+functions. Each model is timed with Adam's per-parameter loop and with its
+multi-tensor (foreach) form, and with torch.compile where this PyTorch has
+it (--compile); the best is printed, as PyTorch at its best on this CPU is
+the fair comparison. As in bench_train_step, one-thread rows are CPU time
+and two-thread rows wall-clock time: keep the machine otherwise idle.
 
 Needs PyTorch (Debian: apt-get install python3-torch libopenblas0; without
 OpenBLAS, Debian's PyTorch multiplies with the reference BLAS, and the
-script says so); nothing else in the project does. As in bench_train_step, one-thread rows are CPU time and
-two-thread rows wall-clock time, so keep the machine otherwise idle.
+script says so); nothing else in the project does.
 """
 import argparse
 import ctypes
+import os
 import statistics
+import sys
 import time
 
-import torch
-import torch.nn.functional as F
-from torch import nn
+# glibc gives large freed blocks back to the kernel and takes them again
+# on the next step, a page fault per 4 KiB, which in a virtual machine
+# costs PyTorch more than its arithmetic (every step allocates its
+# activations afresh). Keeping freed memory is PyTorch's best setting
+# here; glibc reads these at start-up, so the script restarts itself once.
+KEEP_FREED_MEMORY = {"MALLOC_MMAP_THRESHOLD_": "2000000000",
+                     "MALLOC_TRIM_THRESHOLD_": "2000000000",
+                     "MALLOC_TOP_PAD_": "268435456"}
+if any(os.environ.get(k) != v for k, v in KEEP_FREED_MEMORY.items()):
+    os.environ.update(KEEP_FREED_MEMORY)
+    os.execv(sys.executable, [sys.executable] + sys.argv)
+
+import torch  # noqa: E402 (after the restart above)
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
 
 BATCH = 128
 
