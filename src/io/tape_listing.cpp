@@ -120,7 +120,7 @@ std::string tape_listing(const Tape& tape, const TapeListingOptions& options) {
   out += options.gradients ? "; ‖grad‖ after backward"
                            : "; ‖grad‖ not computed yet (—)";
   if (options.gradients && tape.size() > 0)
-    out += "; a parameter's gradient sums every backward since the last zero_grad";
+    out += " (a parameter's: all of Parameter::grad)";
   out += "\n";
   return out;
 }

@@ -5,6 +5,7 @@
 //   1. columns: a node's column is one more than its deepest input's; a
 //      leaf (input or parameter) moves right to just before its first user,
 //      so a decoder's weights sit beside the decoder, not at the far left;
+//      an arrow that skips columns gets a waypoint in each, a row of its own;
 //   2. order inside a column: a few sweeps that move each node towards the
 //      mean height of its neighbours (inputs going right, users coming
 //      back), the usual cure for crossing arrows (Sugiyama et al. 1981);
@@ -71,32 +72,71 @@ std::vector<std::string> box_lines(const Tape& tape, int i, int loss, bool gradi
   return lines;
 }
 
-// Steps 1 and 2: columns, then each column's order (as the boxes' keys).
-std::vector<std::vector<int>> arrange(const Tape& tape, std::vector<Box>& boxes) {
-  const int n = static_cast<int>(boxes.size());
-  std::vector<std::vector<int>> users(boxes.size());
+// The graph being laid out: the tape's nodes, then one waypoint for every
+// column a long arrow crosses, so that arrows get rows of their own instead
+// of running through the boxes in between.
+struct Graph {
+  std::vector<Box> boxes;                    // nodes first, then waypoints
+  std::vector<std::vector<int>> ins, users;  // neighbours, waypoints included
+  std::vector<std::vector<int>> arrows;      // per input edge: the boxes it passes
+  std::vector<std::pair<int, int>> slots;    // per arrow: its input slot, and how many
+};
+
+// Step 1: columns, and waypoints for arrows that skip columns.
+void add_columns(const Tape& tape, Graph& g) {
+  const int n = static_cast<int>(g.boxes.size());
+  auto users = std::vector<std::vector<int>>(std::size_t(n));
   for (int i = 0; i < n; ++i)
     for (int k : tape.node(i).in)
       if (k >= 0) {
         users[std::size_t(k)].push_back(i);
-        boxes[std::size_t(i)].column =
-            std::max(boxes[std::size_t(i)].column, boxes[std::size_t(k)].column + 1);
+        g.boxes[std::size_t(i)].column =
+            std::max(g.boxes[std::size_t(i)].column, g.boxes[std::size_t(k)].column + 1);
       }
   for (int i = 0; i < n; ++i) {
-    Box& b = boxes[std::size_t(i)];
     if (tape.node(i).in[0] >= 0 || users[std::size_t(i)].empty()) continue;
     int first = n;
-    for (int u : users[std::size_t(i)]) first = std::min(first, boxes[std::size_t(u)].column);
-    b.column = first - 1;
+    for (int u : users[std::size_t(i)]) first = std::min(first, g.boxes[std::size_t(u)].column);
+    g.boxes[std::size_t(i)].column = first - 1;
   }
+  g.ins.assign(std::size_t(n), {});
+  g.users.assign(std::size_t(n), {});
+  for (int i = 0; i < n; ++i) {
+    const auto& in = tape.node(i).in;
+    const int count = int(std::count_if(in.begin(), in.end(), [](int k) { return k >= 0; }));
+    for (int slot = 0; slot < count; ++slot) {
+      std::vector<int> via{in[std::size_t(slot)]};
+      for (int c = g.boxes[std::size_t(via[0])].column + 1; c < g.boxes[std::size_t(i)].column;
+           ++c) {
+        Box waypoint;
+        waypoint.column = c;
+        g.boxes.push_back(waypoint);
+        g.ins.emplace_back();
+        g.users.emplace_back();
+        via.push_back(int(g.boxes.size()) - 1);
+      }
+      via.push_back(i);
+      for (std::size_t s = 0; s + 1 < via.size(); ++s) {
+        g.users[std::size_t(via[s])].push_back(via[s + 1]);
+        g.ins[std::size_t(via[s + 1])].push_back(via[s]);
+      }
+      g.arrows.push_back(via);
+      g.slots.emplace_back(slot, count);
+    }
+  }
+}
+
+// Step 2: the order inside each column (as the boxes' keys: rows centred
+// on 0, so columns of different lengths line up).
+std::vector<std::vector<int>> add_rows(Graph& g) {
+  auto& boxes = g.boxes;
   int columns = 0;
   for (const Box& b : boxes) columns = std::max(columns, b.column + 1);
-  std::vector<std::vector<int>> cols(std::size_t(std::max(columns, 0)));
-  for (int i = 0; i < n; ++i) {
-    cols[std::size_t(boxes[std::size_t(i)].column)].push_back(i);
-    boxes[std::size_t(i)].key = i;
+  auto cols = std::vector<std::vector<int>>(std::size_t(columns));
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    cols[std::size_t(boxes[i].column)].push_back(int(i));
+    boxes[i].key = double(i);
   }
-  // Heights centred on 0, so columns of different lengths line up.
   auto place = [&](std::vector<int>& col) {
     std::stable_sort(col.begin(), col.end(), [&](int a, int b) {
       return boxes[std::size_t(a)].key < boxes[std::size_t(b)].key;
@@ -105,25 +145,19 @@ std::vector<std::vector<int>> arrange(const Tape& tape, std::vector<Box>& boxes)
       boxes[std::size_t(col[r])].key = double(r) - double(col.size() - 1) / 2;
   };
   for (auto& col : cols) place(col);
-  auto mean_of = [&](const std::vector<int>& ids, double fallback) {
-    if (ids.empty()) return fallback;
+  auto move_to_mean = [&](int i, const std::vector<int>& ids) {
+    if (ids.empty()) return;
     double s = 0;
     for (int j : ids) s += boxes[std::size_t(j)].key;
-    return s / double(ids.size());
+    boxes[std::size_t(i)].key = s / double(ids.size());
   };
-  for (int sweep = 0; sweep < 3; ++sweep) {
+  for (int sweep = 0; sweep < 4; ++sweep) {
     for (auto& col : cols) {  // left to right: towards the inputs
-      for (int i : col) {
-        std::vector<int> in;
-        for (int k : tape.node(i).in)
-          if (k >= 0) in.push_back(k);
-        boxes[std::size_t(i)].key = mean_of(in, boxes[std::size_t(i)].key);
-      }
+      for (int i : col) move_to_mean(i, g.ins[std::size_t(i)]);
       place(col);
     }
     for (auto c = cols.rbegin(); c != cols.rend(); ++c) {  // and back: towards the users
-      for (int i : *c)
-        boxes[std::size_t(i)].key = mean_of(users[std::size_t(i)], boxes[std::size_t(i)].key);
+      for (int i : *c) move_to_mean(i, g.users[std::size_t(i)]);
       place(*c);
     }
   }
@@ -142,10 +176,11 @@ std::string render_tape_svg(const Tape& tape, const TapeSvgOptions& options) {
         " (expected at least 1)");
   const int loss = tape_view::loss_index(tape, options.loss);
   const int n = std::min(tape.size(), options.max_nodes);
-  std::vector<Box> boxes(std::size_t(std::max(n, 0)));
+  Graph g;
+  g.boxes.resize(std::size_t(std::max(n, 0)));
   int lines = 2;
   for (int i = 0; i < n; ++i) {
-    Box& b = boxes[std::size_t(i)];
+    Box& b = g.boxes[std::size_t(i)];
     const Node& node = tape.node(i);
     b.lines = box_lines(tape, i, loss, options.gradients);
     lines = std::max(lines, int(b.lines.size()));
@@ -157,10 +192,12 @@ std::string render_tape_svg(const Tape& tape, const TapeSvgOptions& options) {
     for (const std::string& s : b.lines) longest = std::max(longest, chars(s));
     b.w = double(longest) * kCharWidth + 2 * kPad;
   }
-  const std::vector<std::vector<int>> cols = arrange(tape, boxes);
+  add_columns(tape, g);
+  const std::vector<std::vector<int>> cols = add_rows(g);
+  std::vector<Box>& boxes = g.boxes;
 
   // Step 3: pixel positions. Every box has the same height; a column is as
-  // wide as its widest box, and boxes are centred in it.
+  // wide as its widest box, and boxes (waypoints: points) are centred in it.
   const double box_h = lines * kLineHeight + kPad, row = box_h + kRowGap;
   std::size_t tallest = 0;
   for (const auto& col : cols) tallest = std::max(tallest, col.size());
@@ -176,9 +213,24 @@ std::string render_tape_svg(const Tape& tape, const TapeSvgOptions& options) {
     }
     x += w + kColumnGap;
   }
-  const double width = std::max(x - kColumnGap + kMargin, 640.0);
-  const double height = kTop + double(tallest) * row + kMargin;
 
+  // The legend under the title: a sample box per style, and the loss's border.
+  std::string legend;
+  double lx = kMargin;
+  auto entry = [&](const char* fill, const char* stroke, double stroke_w,
+                   const std::string& name) {
+    legend += "<rect class=\"legend\" x=\"" + num(lx) + "\" y=\"40\" width=\"18\" "
+              "height=\"12\" rx=\"3\" fill=\"" + fill + "\" stroke=\"" + stroke +
+              "\" stroke-width=\"" + num(stroke_w) + "\"/>\n";
+    legend += text(lx + 24, 50, name);
+    lx += 24 + double(chars(name)) * 6.5 + 18;
+  };
+  for (const Style* s : {&kParam, &kInput, &kNeedsGrad, &kNoGrad})
+    entry(s->fill, s->stroke, 1.5, s->name);
+  entry("#ffffff", kLossColour, 3, "loss");
+
+  const double width = std::max(x - kColumnGap, lx) + kMargin;
+  const double height = kTop + double(tallest) * row + kMargin;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(width) + "\" height=\"" +
          num(height) + "\" viewBox=\"0 0 " + num(width) + " " + num(height) +
@@ -193,36 +245,34 @@ std::string render_tape_svg(const Tape& tape, const TapeSvgOptions& options) {
     title += " (first " + std::to_string(n) + " of " + std::to_string(tape.size()) +
              " nodes; " + std::to_string(tape.size() - n) + " not drawn)";
   out += text(kMargin, 26, title, " font-size=\"16\"");
+  out += legend;
 
-  // The legend: a sample box per style, and the loss's border.
-  double lx = kMargin;
-  auto legend = [&](const char* fill, const char* stroke, double stroke_w,
-                    const std::string& name) {
-    out += "<rect class=\"legend\" x=\"" + num(lx) + "\" y=\"40\" width=\"18\" height=\"12\" "
-           "rx=\"3\" fill=\"" + fill + "\" stroke=\"" + stroke + "\" stroke-width=\"" +
-           num(stroke_w) + "\"/>\n";
-    out += text(lx + 24, 50, name);
-    lx += 24 + double(chars(name)) * kCharWidth + 18;
-  };
-  for (const Style* s : {&kParam, &kInput, &kNeedsGrad, &kNoGrad})
-    legend(s->fill, s->stroke, 1.5, s->name);
-  legend("#ffffff", kLossColour, 3, "loss");
-
-  // Arrows first, so boxes cover their ends.
-  for (int i = 0; i < n; ++i) {
-    const Box& to = boxes[std::size_t(i)];
-    const auto& in = tape.node(i).in;
-    const int count = int(std::count_if(in.begin(), in.end(), [](int k) { return k >= 0; }));
-    for (int slot = 0; slot < count; ++slot) {
-      const Box& from = boxes[std::size_t(in[std::size_t(slot)])];
-      const double x1 = from.x + from.w, y1 = from.y + from.h / 2;
-      const double x2 = to.x, y2 = to.y + to.h / 2 + (slot - (count - 1) / 2.0) * 10;
-      const double mid = (x1 + x2) / 2;
-      out += "<path class=\"edge\" d=\"M " + num(x1) + " " + num(y1) + " C " + num(mid) + " " +
-             num(y1) + " " + num(mid) + " " + num(y2) + " " + num(x2) + " " + num(y2) +
-             "\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\" "
-             "marker-end=\"url(#arrow)\"/>\n";
+  // Arrows first, so boxes cover their ends: a curve from the right edge of
+  // one box (or a waypoint) to the left edge of the next.
+  for (std::size_t a = 0; a < g.arrows.size(); ++a) {
+    const std::vector<int>& via = g.arrows[a];
+    const auto [slot, count] = g.slots[a];
+    std::string d;
+    double x0 = 0, y0 = 0;
+    for (std::size_t s = 0; s < via.size(); ++s) {
+      const Box& b = boxes[std::size_t(via[s])];
+      double y = b.y + b.h / 2;
+      if (s + 1 == via.size()) y += (slot - (count - 1) / 2.0) * 10;  // one slot per input
+      if (s == 0) {
+        x0 = b.x + b.w;
+        y0 = y;
+        d = "M " + num(x0) + " " + num(y0);
+        continue;
+      }
+      const double x1 = b.x, mid = (x0 + x1) / 2;
+      d += " C " + num(mid) + " " + num(y0) + " " + num(mid) + " " + num(y) + " " + num(x1) +
+           " " + num(y);
+      x0 = b.x + b.w;
+      y0 = y;
     }
+    out += "<path class=\"edge\" d=\"" + d +
+           "\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\" "
+           "marker-end=\"url(#arrow)\"/>\n";
   }
   for (int i = 0; i < n; ++i) {
     const Box& b = boxes[std::size_t(i)];
