@@ -39,7 +39,11 @@ hg::Tensor gradient(hg::Var (*tanh_op)(hg::Var), const hg::Tensor& x0, const hg:
   hg::Parameter px("x", x0);
   hg::Tape tape;
   hg::Var x = tape.param(px), w = tape.input(w0), c = tape.input(c0);
-  hg::Var loss = hg::sum(tanh_op(x) * w) + hg::sum(x * c);
+  // x·c is recorded after tanh, so backward reaches it first: a tanh
+  // backward that writes dx with = instead of += would erase its share.
+  hg::Var through_tanh = hg::sum(tanh_op(x) * w);
+  hg::Var straight = hg::sum(x * c);
+  hg::Var loss = through_tanh + straight;
   tape.backward(loss);
   return px.grad;
 }

@@ -51,7 +51,9 @@ hg::Tensor gradient(hg::Var (*kl)(hg::Var, float), const hg::Tensor& z0, const h
   hg::Parameter pz("z", z0);
   hg::Tape tape;
   hg::Var h = hg::sigmoid(tape.param(pz));
-  hg::Var loss = 3.0f * kl(h, kRho) + hg::sum(h * tape.input(c0));
+  hg::Var penalty = 3.0f * kl(h, kRho);
+  hg::Var straight = hg::sum(h * tape.input(c0));  // recorded after the KL: reached first
+  hg::Var loss = penalty + straight;
   tape.backward(loss);
   return pz.grad;
 }
