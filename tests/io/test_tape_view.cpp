@@ -89,10 +89,17 @@ TEST_SUITE("tape view") {
   TEST_CASE("inputs, tensors and nodes after the loss are listed as they are") {
     hg::Parameter pw("w", hg::Tensor({2, 3}, {1, -2, 3, -4, 5, -6}));
     hg::Tape tape;
-    hg::Var x = tape.input(hg::Tensor({2, 3}, {1, 2, 3, 4, 5, 6}));
-    hg::Var loss = hg::sum(x * tape.param(pw));
-    hg::Var after = loss * 2.0f;  // not part of backward(loss)
-    tape.backward(loss);
+    hg::Var loss, after;
+    // Two passes on one tape: the first runs backward through `after` too,
+    // so its gradient buffer holds a stale number when the second does not.
+    for (bool through_after : {true, false}) {
+      tape.clear();
+      pw.grad.zero();
+      hg::Var x = tape.input(hg::Tensor({2, 3}, {1, 2, 3, 4, 5, 6}));
+      loss = hg::sum(x * tape.param(pw));
+      after = loss * 2.0f;
+      tape.backward(through_after ? after : loss);
+    }
     const auto lines = lines_of(hg::tape_listing(tape, {.loss = loss, .gradients = true}));
     REQUIRE(lines.size() == 1 + 5 + 1);
     CHECK(words(lines[1]) == std::vector<std::string>{"0", "input", "—", "(2,", "3)", "1",
