@@ -33,6 +33,12 @@ double norm(const Tensor& t) {
   return std::sqrt(s);
 }
 
+std::size_t chars(const std::string& s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // a continuation byte
+  }));
+}
+
 std::string number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4g", v);
@@ -42,13 +48,6 @@ std::string number(double v) {
 }  // namespace tape_view
 
 namespace {
-
-// Characters as a reader counts them: UTF-8 continuation bytes do not count.
-std::size_t width(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
 
 // The table is built as cells first, so every column can be as wide as its
 // widest cell; numbers are right-aligned, words left-aligned.
@@ -61,15 +60,15 @@ std::string layout(const std::vector<Column>& columns,
                    const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> w(columns.size());
   for (std::size_t c = 0; c < columns.size(); ++c) {
-    w[c] = width(columns[c].title);
-    for (const auto& row : rows) w[c] = std::max(w[c], width(row[c]));
+    w[c] = tape_view::chars(columns[c].title);
+    for (const auto& row : rows) w[c] = std::max(w[c], tape_view::chars(row[c]));
   }
   std::string out;
   auto line = [&](auto cell) {
     std::string text;
     for (std::size_t c = 0; c < columns.size(); ++c) {
       const std::string s = cell(c);
-      const std::string pad(w[c] - width(s), ' ');
+      const std::string pad(w[c] - tape_view::chars(s), ' ');
       text += (c ? "  " : "") + (columns[c].right ? pad + s : s + pad);
     }
     while (!text.empty() && text.back() == ' ') text.pop_back();

@@ -12,7 +12,6 @@
 //   3. boxes as wide as their text, arrows as curves from the right edge of
 //      an input to the left edge of its user, one slot per input.
 #include <algorithm>
-#include <numeric>
 #include <string>
 #include <vector>
 
@@ -27,6 +26,7 @@ namespace hg {
 namespace {
 
 using svg::num;
+using tape_view::chars;
 
 constexpr double kCharWidth = 7.2;  // of a 12 px sans-serif character, roughly
 constexpr double kLineHeight = 15, kPad = 8, kColumnGap = 56, kRowGap = 16;
@@ -42,12 +42,6 @@ constexpr Style kInput{"#eeeeee", "#7f7f7f", "input (constant)"};
 constexpr Style kNeedsGrad{"#dbe9f6", "#1f77b4", "op, needs a gradient"};
 constexpr Style kNoGrad{"#ffffff", "#7f7f7f", "op, no gradient"};
 constexpr const char* kLossColour = "#d62728";
-
-std::size_t chars(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
 
 struct Box {
   std::vector<std::string> lines;
