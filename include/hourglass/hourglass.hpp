@@ -41,3 +41,4 @@
 #include "hourglass/io/progress.hpp"
 #include "hourglass/io/safetensors.hpp"
 #include "hourglass/io/svg_plot.hpp"
+#include "hourglass/io/tape_view.hpp"
