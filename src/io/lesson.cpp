@@ -80,7 +80,7 @@ void Lesson::step(int n, std::string_view title, std::string_view what) {
           steps_.back().title);
   steps_.push_back({n, std::string(title), std::string(what)});
   out_ << "\n== Step " << n << ": " << title << " ==\n"
-       << wrap(what, 76, "   ") << std::flush;
+       << wrap(what, 74, "   ") << std::flush;
 }
 
 void Lesson::step(int n, std::string_view title) { step(n, title, ""); }
@@ -113,7 +113,8 @@ bool Lesson::stops_at_epoch() const {
 
 void Lesson::stop(const TrainingWatch& watch) {
   char line[160];
-  out_ << "-- stop: " << watch.where << " --\n";
+  // On a terminal a progress bar may be mid-line: start on a fresh one.
+  out_ << (interactive_ ? "\n" : "") << "-- stop: " << watch.where << " --\n";
   std::snprintf(line, sizeof line, "   loss %.6g\n", watch.loss);
   out_ << line;
   if (!watch.params.empty()) {
