@@ -349,8 +349,8 @@ void report(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
   lesson.result("mse_short_test_error", "short run, squared error: test error", side.mse);
   lesson.result("bce_short_test_error", "short run, cross-entropy: test error", side.bce);
   lesson.result("mae_short_test_error", "short run, absolute error: test error", side.mae);
-  lesson.result("mse_short_test_abs_error", "... squared error: |x − x̂| per pixel", side.mse_abs);
-  lesson.result("mae_short_test_abs_error", "... absolute error: |x − x̂| per pixel", side.mae_abs);
+  lesson.result("mse_short_test_abs_error", "short run, squared error: mean |x − x̂|", side.mse_abs);
+  lesson.result("mae_short_test_abs_error", "short run, absolute error: mean |x − x̂|", side.mae_abs);
   lesson.result("wide_test_error", "code 784: test error", wide.clothes);
   lesson.result("wide_shapes_error", "code 784: error on shapes", wide.shapes);
   lesson.result("narrow_shapes_error", "narrow code: error on shapes", wide.narrow_shapes);
