@@ -1,5 +1,7 @@
 // Running a lesson: steps, the output directory, and the one place where
 // errors become messages and exit codes.
+#include <unistd.h>  // isatty
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -14,23 +16,127 @@
 namespace hg {
 
 Lesson::Lesson(LessonInfo info, LessonOptions options, std::istream& in,
-               std::ostream& out)
-    : info_(std::move(info)), options_(std::move(options)), in_(in), out_(out) {}
+               std::ostream& out, bool interactive)
+    : info_(std::move(info)),
+      options_(std::move(options)),
+      in_(in),
+      out_(out),
+      interactive_(interactive) {}
 
 std::string Lesson::out_path(const std::string& file) const {
   return (std::filesystem::path(options_.out_dir) / file).string();
 }
 
-void Lesson::step(int n, std::string_view title) {
-  out_ << "\n== Step " << n << ": " << title << " ==\n" << std::flush;
-  if (!options_.step || input_ended_) return;
-  out_ << "(press Enter to continue)" << std::flush;
+namespace {
+
+// `text` broken into lines of at most `width` characters (counting UTF-8
+// characters, not bytes), each starting with `indent`.
+std::string wrap(std::string_view text, std::size_t width,
+                 const std::string& indent) {
+  std::string out, line;
+  std::size_t line_chars = 0;
+  std::istringstream words{std::string(text)};
+  for (std::string word; words >> word;) {
+    std::size_t chars = 0;
+    for (unsigned char c : word) chars += (c & 0xC0) != 0x80;
+    if (line_chars > 0 && line_chars + 1 + chars > width) {
+      out += indent + line + '\n';
+      line.clear();
+      line_chars = 0;
+    }
+    if (line_chars > 0) line += ' ', ++line_chars;
+    line += word;
+    line_chars += chars;
+  }
+  if (line_chars > 0) out += indent + line + '\n';
+  return out;
+}
+
+}  // namespace
+
+void Lesson::pause(const std::string& after) {
+  if (options_.step == StepMode::Off || input_ended_) return;
+  if (!interactive_) {
+    // Nobody to press Enter (a pipe, a file, /dev/null): say so once.
+    if (!said_not_waiting_)
+      out_ << "(--step: standard input is not a terminal, so the stops do "
+              "not wait)\n";
+    said_not_waiting_ = true;
+    return;
+  }
+  out_ << (after.empty() ? "" : "-- " + after + " ")
+       << "(press Enter to continue) " << std::flush;
   std::string line;
   // At the end of input there is no one to press Enter: stop asking.
   if (!std::getline(in_, line)) {
     input_ended_ = true;
     out_ << '\n';
   }
+}
+
+void Lesson::step(int n, std::string_view title, std::string_view what) {
+  if (!steps_.empty())
+    pause("end of step " + std::to_string(steps_.back().n) + ": " +
+          steps_.back().title);
+  steps_.push_back({n, std::string(title), std::string(what)});
+  out_ << "\n== Step " << n << ": " << title << " ==\n"
+       << wrap(what, 74, "   ") << std::flush;
+}
+
+void Lesson::step(int n, std::string_view title) { step(n, title, ""); }
+
+void Lesson::end_steps() {
+  if (!steps_.empty())
+    pause("end of step " + std::to_string(steps_.back().n) + ": " +
+          steps_.back().title);
+}
+
+void Lesson::figure(const std::string& file, std::string_view caption) {
+  figures_.push_back({steps_.empty() ? 0 : steps_.back().n, file,
+                      std::string(caption)});
+  out_ << "picture " << out_path(file) << ": " << caption << '\n' << std::flush;
+}
+
+void Lesson::try_this(std::vector<Experiment> experiments) {
+  experiments_ = std::move(experiments);
+}
+
+void Lesson::warn(std::string message) { warnings_.push_back(std::move(message)); }
+
+bool Lesson::stops_at_batch(long batch) const {
+  return options_.step == StepMode::Batches && batch >= 1 && batch <= kBatchStops;
+}
+
+bool Lesson::stops_at_epoch() const {
+  return options_.step == StepMode::Epochs || options_.step == StepMode::Batches;
+}
+
+void Lesson::stop(const TrainingWatch& watch) {
+  char line[160];
+  // On a terminal a progress bar may be mid-line: start on a fresh one.
+  out_ << (interactive_ ? "\n" : "") << "-- stop: " << watch.where << " --\n";
+  std::snprintf(line, sizeof line, "   loss %.6g\n", watch.loss);
+  out_ << line;
+  if (!watch.params.empty()) {
+    std::snprintf(line, sizeof line, "   %-12s %-12s %12s %12s\n", "parameter",
+                  "shape", "|dL/dw|", "|dw|/|w|");
+    out_ << line;
+  }
+  for (const ParamWatch& p : watch.params) {
+    std::snprintf(line, sizeof line, "   %-12s %-12s %12.4g %12.4g\n",
+                  p.name.c_str(), p.shape.c_str(), p.grad_norm, p.update_ratio);
+    out_ << line;
+  }
+  pause("");
+}
+
+void Lesson::print_closing() {
+  for (const std::string& w : warnings_) out_ << "warning: " << w << '\n';
+  if (experiments_.empty()) return;
+  out_ << "\n== Try this ==\n";
+  for (const Experiment& e : experiments_)
+    out_ << "  scripts/lesson " << info_.name << ' ' << e.flags << '\n'
+         << wrap(e.expect, 72, "      ");
 }
 
 void Lesson::result(const std::string& key, const std::string& label,
@@ -77,12 +183,13 @@ void Lesson::finish() {
 
 int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
                const std::function<void(Lesson&)>& body) {
-  return run_lesson(argc, argv, info, body, std::cin, std::cout, std::cerr);
+  return run_lesson(argc, argv, info, body, std::cin, std::cout, std::cerr,
+                    isatty(0) != 0);
 }
 
 int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
                const std::function<void(Lesson&)>& body, std::istream& in,
-               std::ostream& out, std::ostream& err) {
+               std::ostream& out, std::ostream& err, bool interactive) {
   LessonOptions options;
   try {
     options = parse_lesson_flags(argc, argv, info);
@@ -102,8 +209,12 @@ int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
     std::filesystem::create_directories(options.out_dir, ec);
     check(!ec, "cannot create the output directory ", options.out_dir, " (",
           ec.message(), ")");
+    // A results.txt from an earlier run would read as this run's if this
+    // one stops early (a NaN, an error): remove it first.
+    std::filesystem::remove(
+        std::filesystem::path(options.out_dir) / "results.txt", ec);
     kernels::set_num_threads(options.threads);
-    Lesson lesson(info, options, in, out);
+    Lesson lesson(info, options, in, out, interactive);
     out << info.name << ": " << info.summary << '\n'
         << "settings: epochs " << options.epochs << ", batch size "
         << options.batch_size << ", lr " << options.lr << ", seed "
@@ -113,7 +224,9 @@ int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
         << (options.quick ? " (quick)" : "") << ", out " << options.out_dir
         << '\n';
     body(lesson);
+    lesson.end_steps();
     lesson.finish();
+    lesson.print_closing();
     out << std::flush;
     return 0;
   } catch (const std::exception& e) {

@@ -54,6 +54,15 @@ double parse_real(std::string_view flag, std::string_view text, double lo,
   return v;
 }
 
+// --step (after each numbered step), --step=epoch, --step=batch, or off.
+StepMode parse_step(std::string_view text) {
+  if (text == "epoch") return StepMode::Epochs;
+  if (text == "batch") return StepMode::Batches;
+  if (text == "true" || text == "1" || text == "yes") return StepMode::Steps;
+  if (text == "false" || text == "0" || text == "no") return StepMode::Off;
+  bad_value("step", "no value, epoch or batch", text);
+}
+
 bool parse_bool(std::string_view flag, std::string_view text) {
   if (text == "true" || text == "1" || text == "yes") return true;
   if (text == "false" || text == "0" || text == "no") return false;
@@ -165,10 +174,11 @@ LessonOptions parse_lesson_flags(int argc, const char* const* argv,
     } else if (name == "data" || name == "out") {
       if (value.empty()) bad_value(name, "a directory", value);
       (name == "data" ? o.data_dir : o.out_dir) = std::string(value);
+    } else if (name == "step") {
+      o.step = parse_step(value);
     } else {
       const bool b = parse_bool(name, value);
       if (name == "quick") o.quick = b;
-      if (name == "step") o.step = b;
       if (name == "synthetic") o.synthetic = b;
       if (name == "resume") {
         if (b && !info.resumable)
@@ -207,6 +217,8 @@ std::string lesson_usage(const LessonInfo& info) {
                         info.name + ")");
   line("--quick", "a few hundred samples: a smoke test in seconds");
   line("--step", "pause after each numbered step until Enter");
+  line("--step=epoch", "... and after every epoch");
+  line("--step=batch", "... and after the first batches of each training run");
   line("--synthetic", "generated images instead of Fashion-MNIST");
   line("--resume", "continue from the checkpoint in the out dir");
   line("--help", "this message");

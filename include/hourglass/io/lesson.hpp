@@ -8,14 +8,18 @@
 //                                          "size of the code z", 1, 784)}};
 //   int main(int argc, char** argv) {
 //     return hg::run_lesson(argc, argv, info, [&](hg::Lesson& lesson) {
-//       lesson.step(1, "Load the data");
+//       lesson.step(1, "Load the data",
+//                   "What this step does and what to look for, in a "
+//                   "sentence or two: printed by the program, read here.");
 //       ...
+//       lesson.figure("loss.svg", "what the picture shows and what to notice");
+//       lesson.try_this({{"--code-size 8", "what to expect, in words"}});
 //     });
 //   }
 //
 // Common flags: --epochs N --batch-size N --lr X --seed N --threads N
-// --data DIR --out DIR --quick --step --synthetic --resume --help, written as
-// `--flag value` or `--flag=value`. A bad flag prints
+// --data DIR --out DIR --quick --step[=epoch|batch] --synthetic --resume
+// --help, written as `--flag value` or `--flag=value`. A bad flag prints
 //   error: --epochs expects a positive integer, got "abc"
 // and the usage, exit code 2; --help prints the usage, exit code 0; an
 // hg::Error while the lesson runs prints `error: <message>`, exit code 1.
@@ -69,6 +73,14 @@ struct LessonInfo {
   bool resumable = false;
 };
 
+// Where --step stops. Each level stops where the one before does, and more:
+//   --step        after each numbered step
+//   --step=epoch  also after every epoch of training
+//   --step=batch  also after each of the first kBatchStops batches of
+//                 every training run
+enum class StepMode { Off, Steps, Epochs, Batches };
+inline constexpr int kBatchStops = 3;
+
 // The common flags after parsing.
 struct LessonOptions {
   int epochs = 10;
@@ -79,7 +91,7 @@ struct LessonOptions {
   std::string data_dir;  // Fashion-MNIST's *-ubyte.gz files
   std::string out_dir;   // pictures and checkpoints go here
   bool quick = false;    // a few hundred samples: smoke tests
-  bool step = false;     // pause between numbered steps
+  StepMode step = StepMode::Off;  // where to pause (--step)
   bool synthetic = false;  // generated images instead of Fashion-MNIST
   bool resume = false;   // continue from the checkpoint in out_dir, if any
   bool help = false;
@@ -102,19 +114,80 @@ LessonOptions parse_lesson_flags(int argc, const char* const* argv,
 // The --help text.
 std::string lesson_usage(const LessonInfo& info);
 
+// What a learner would watch in a debugger at a stop inside training: the
+// loss of the batch just trained on and, per parameter, how large its
+// gradient was and how far the optimizer moved it, relative to its size
+// (‖Δw‖/‖w‖; a healthy step is a small fraction, a step near 1 rewrites the
+// weight). lessons/common.hpp measures them; Lesson prints them.
+struct ParamWatch {
+  std::string name, shape;  // "enc.W", "(32, 784)"
+  double grad_norm = 0;     // ‖∂L/∂w‖
+  double update_ratio = 0;  // ‖Δw‖ / ‖w‖ of the step just taken
+};
+struct TrainingWatch {
+  std::string where;  // "adam: epoch 1, batch 2 of 4"
+  double loss = 0;
+  std::vector<ParamWatch> params;
+};
+
+// What a lesson says about itself as it runs, kept in order so that a page
+// of the lesson can be generated from them after the run.
+struct LessonStep {
+  int n;
+  std::string title, what;  // `what`: what it does and what to look for
+};
+struct LessonFigure {
+  int step;                    // the step that wrote it
+  std::string file, caption;   // file inside the out dir
+};
+// One "Try this" experiment: flags to add, and what to expect in words.
+struct Experiment {
+  std::string flags, expect;
+};
+
 class Lesson {
  public:
+  // `interactive`: whether `in` is a person at a terminal. Stops wait for
+  // Enter only then; otherwise (a pipe, /dev/null, CI) they print what they
+  // show and run on.
   Lesson(LessonInfo info, LessonOptions options, std::istream& in,
-         std::ostream& out);
+         std::ostream& out, bool interactive = true);
 
   const LessonOptions& options() const { return options_; }
   const LessonInfo& info() const { return info_; }
   // `file` inside the output directory.
   std::string out_path(const std::string& file) const;
 
-  // Prints "== Step n: title ==" and, with --step, waits for Enter. At the
-  // end of input (e.g. stdin is /dev/null in CI) it does not wait.
-  void step(int n, std::string_view title);
+  // Opens step n: prints "== Step n: title ==" and `what` (what the step
+  // does and what to look for). With --step it first pauses after the
+  // step before it, so each pause comes after a numbered step. It never
+  // waits past the end of input.
+  void step(int n, std::string_view title, std::string_view what);
+  void step(int n, std::string_view title);  // a step without its text yet
+  // Pauses after the last step (run_lesson calls it before the results).
+  void end_steps();
+
+  // Registers a picture the lesson wrote into the out dir, with a caption
+  // saying what it shows and what to notice; prints one line.
+  void figure(const std::string& file, std::string_view caption);
+  // The experiments printed at the end of the run under "Try this".
+  void try_this(std::vector<Experiment> experiments);
+  // A line printed under the results table, e.g. "training diverged: ...".
+  void warn(std::string message);
+
+  // Stops inside training (lessons/common.hpp asks and calls them).
+  // `batch` counts the batches of one training run from 1.
+  bool stops_at_batch(long batch) const;
+  bool stops_at_epoch() const;
+  // Prints the watch and, with a person at the terminal, waits for Enter.
+  void stop(const TrainingWatch& watch);
+
+  const std::vector<LessonStep>& steps() const { return steps_; }
+  const std::vector<LessonFigure>& figures() const { return figures_; }
+  const std::vector<Experiment>& experiments() const { return experiments_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  // Prints the warnings and "Try this" (run_lesson calls it after finish).
+  void print_closing();
 
   // Records one of the lesson's final numbers: `key` for machines (the
   // smoke tests read them back), `label` for people. When the lesson ends
@@ -130,23 +203,34 @@ class Lesson {
     std::string key, label;
     double value;
   };
+  // Waits for Enter if someone can press it; `after` says what just ended.
+  void pause(const std::string& after);
+
   std::vector<Result> results_;
+  std::vector<LessonStep> steps_;
+  std::vector<LessonFigure> figures_;
+  std::vector<Experiment> experiments_;
+  std::vector<std::string> warnings_;
   LessonInfo info_;
   LessonOptions options_;
   std::istream& in_;
   std::ostream& out_;
+  bool interactive_ = true;
   bool input_ended_ = false;
+  bool said_not_waiting_ = false;
 };
 
 // Parses the flags, creates the output directory, sets the thread count,
-// runs `body`, and turns every failure into a message and an exit code:
+// removes a results.txt left by an earlier run (so a run that fails leaves
+// none), runs `body`, and turns every failure into a message and an exit code:
 // 0 done (or --help), 1 error while running, 2 bad command line. No
 // exception escapes.
 int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
                const std::function<void(Lesson&)>& body);
-// The same with explicit streams, for tests.
+// The same with explicit streams, for tests; `interactive` as for Lesson
+// (the first form passes whether standard input is a terminal).
 int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
                const std::function<void(Lesson&)>& body, std::istream& in,
-               std::ostream& out, std::ostream& err);
+               std::ostream& out, std::ostream& err, bool interactive = true);
 
 }  // namespace hg
