@@ -45,8 +45,10 @@ Dataset load_fashion_mnist(const std::string& dir, Split split) {
           "images instead.");
   }
 
-  IdxImages idx = load_idx_images(images_path);
+  // Labels first: they are small, so a bad labels file is found before
+  // the images take their memory.
   std::vector<std::uint8_t> labels = load_idx_labels(labels_path, 10);
+  IdxImages idx = load_idx_images(images_path);
   check(idx.images.rows() == static_cast<int>(labels.size()),
         "load_fashion_mnist: ", images_path, " holds ", idx.images.rows(),
         " images but ", labels_path, " holds ", labels.size(),

@@ -1,6 +1,7 @@
 // gzip members (RFC 1952) around inflate; see gzip.hpp.
 #include "hourglass/data/gzip.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -119,12 +120,12 @@ std::vector<std::uint8_t> gunzip_members(std::span<const std::uint8_t> in,
   std::vector<std::uint8_t> out;
   // The last member's ISIZE is a hint of the total size (mod 2^32) for a
   // single-member file; reserving it (plus the decoder's working room of a
-  // few hundred bytes) saves the regrowth copies. Capped at DEFLATE's best
-  // possible ratio and at the caller's bound, so a lying trailer cannot ask
-  // for much.
+  // few hundred bytes) saves the regrowth copies, during which the old and
+  // the new buffer are both held. Capped at DEFLATE's best possible ratio
+  // and at the caller's bound, so a lying trailer cannot ask for much.
   if (in.size() >= 18) {
     const std::size_t hint = le32(in, in.size() - 4);
-    if (hint <= in.size() * 1032 && hint <= max_out) out.reserve(hint + 1024);
+    if (hint <= in.size() * 1032) out.reserve(std::min(hint, max_out) + 1024);
   }
   std::size_t at = 0;
   do {
