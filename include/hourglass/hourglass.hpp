@@ -35,6 +35,7 @@
 #include "hourglass/data/synthetic.hpp"
 
 #include "hourglass/io/checkpoint.hpp"
+#include "hourglass/io/exact_text.hpp"
 #include "hourglass/io/image_grid.hpp"
 #include "hourglass/io/lesson.hpp"
 #include "hourglass/io/png.hpp"

@@ -18,11 +18,23 @@ const std::vector<std::string>& fashion_mnist_classes() {
   return names;
 }
 
+std::string fashion_mnist_images_path(const std::string& dir, Split split) {
+  return dir + (split == Split::Train ? "/train" : "/t10k") +
+         "-images-idx3-ubyte.gz";
+}
+
+std::string fashion_mnist_labels_path(const std::string& dir, Split split) {
+  return dir + (split == Split::Train ? "/train" : "/t10k") +
+         "-labels-idx1-ubyte.gz";
+}
+
 Dataset load_fashion_mnist(const std::string& dir, Split split) {
-  const std::string prefix = split == Split::Train ? "train" : "t10k";
-  const std::string images_path = dir + "/" + prefix + "-images-idx3-ubyte.gz";
-  const std::string labels_path = dir + "/" + prefix + "-labels-idx1-ubyte.gz";
-  for (const std::string& path : {images_path, labels_path})
+  const std::string images_path = fashion_mnist_images_path(dir, split);
+  const std::string labels_path = fashion_mnist_labels_path(dir, split);
+  for (const std::string& path : {images_path, labels_path}) {
+    // A folder where a file belongs is not "missing": say what is there.
+    check(!std::filesystem::is_directory(path), "load_fashion_mnist: '", path,
+          "' is a directory, expected a file (the gzipped IDX file itself)");
     check(std::filesystem::is_regular_file(path),
           "load_fashion_mnist: missing file '", path,
           "'. Install the data with `sudo apt-get install "
@@ -31,9 +43,12 @@ Dataset load_fashion_mnist(const std::string& dir, Split split) {
           "), or pass --data DIR pointing to a folder with the four "
           "*-ubyte.gz files, or run with --synthetic to use generated "
           "images instead.");
+  }
 
-  IdxImages idx = load_idx_images(images_path);
+  // Labels first: they are small, so a bad labels file is found before
+  // the images take their memory.
   std::vector<std::uint8_t> labels = load_idx_labels(labels_path, 10);
+  IdxImages idx = load_idx_images(images_path);
   check(idx.images.rows() == static_cast<int>(labels.size()),
         "load_fashion_mnist: ", images_path, " holds ", idx.images.rows(),
         " images but ", labels_path, " holds ", labels.size(),

@@ -1,6 +1,8 @@
 // gzip members (RFC 1952) around inflate; see gzip.hpp.
 #include "hourglass/data/gzip.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include "hourglass/data/checksum.hpp"
@@ -21,17 +23,22 @@ std::uint32_t le32(std::span<const std::uint8_t> in, std::size_t at) {
          std::uint32_t(in[at + 2]) << 16 | std::uint32_t(in[at + 3]) << 24;
 }
 
-// Reads one member starting at `at`, appends its output; returns the offset
-// just past its trailer.
-std::size_t gunzip_member(std::span<const std::uint8_t> in, std::size_t at,
-                          std::vector<std::uint8_t>& out,
+// Throws unless `n` bytes are left at `at`, naming the field expected there.
+void need(std::span<const std::uint8_t> in, std::size_t at, std::size_t n,
+          const char* field, const std::string& name) {
+  check(in.size() - at >= n, "gunzip: ", name, ": byte offset ", at,
+        ": truncated gzip ", field, ": expected ", n, " bytes, found ",
+        in.size() - at);
+}
+
+// Reads the header of the member starting at `at`; returns the offset of
+// its DEFLATE data.
+std::size_t member_header(std::span<const std::uint8_t> in, std::size_t at,
                           const std::string& name) {
   const char* what = "gunzip: ";
   const std::size_t start = at;
   auto need = [&](std::size_t n, const char* field) {
-    check(in.size() - at >= n, what, name, ": byte offset ", at,
-          ": truncated gzip ", field, ": expected ", n, " bytes, found ",
-          in.size() - at);
+    hg::need(in, at, n, field, name);
   };
   need(kHeaderSize, "header");
   check(in[at] == 0x1f && in[at + 1] == 0x8b, what, name, ": byte offset ", at,
@@ -73,10 +80,23 @@ std::size_t gunzip_member(std::span<const std::uint8_t> in, std::size_t at,
           actual);
     at += 2;
   }
+  return at;
+}
 
+// Reads one member starting at `at`, appends its output (`out` holding at
+// most `max_out` bytes in all); returns the offset just past its trailer.
+// With AtBound::Stop, a member that reaches max_out bytes is not read to its
+// end, and no trailer is checked.
+std::size_t gunzip_member(std::span<const std::uint8_t> in, std::size_t at,
+                          std::vector<std::uint8_t>& out,
+                          const std::string& name, std::size_t max_out,
+                          AtBound at_bound) {
+  const char* what = "gunzip: ";
+  at = member_header(in, at, name);
   const std::size_t first = out.size();
-  at += inflate_into(in.subspan(at), out, name, at);
-  need(kTrailerSize, "trailer (CRC-32 and size)");
+  at += inflate_into(in.subspan(at), out, name, at, max_out, at_bound);
+  if (at_bound == AtBound::Stop && out.size() >= max_out) return at;
+  need(in, at, kTrailerSize, "trailer (CRC-32 and size)", name);
   const std::span<const std::uint8_t> member =
       std::span<const std::uint8_t>(out).subspan(first);
   const std::uint32_t stored_crc = le32(in, at);
@@ -92,22 +112,28 @@ std::size_t gunzip_member(std::span<const std::uint8_t> in, std::size_t at,
   return at + kTrailerSize;
 }
 
-}  // namespace
-
-std::vector<std::uint8_t> gunzip(std::span<const std::uint8_t> in,
-                                 const std::string& name) {
+// The members one after another, into one output of at most max_out bytes.
+std::vector<std::uint8_t> gunzip_members(std::span<const std::uint8_t> in,
+                                         const std::string& name,
+                                         std::size_t max_out,
+                                         AtBound at_bound) {
   std::vector<std::uint8_t> out;
   // The last member's ISIZE is a hint of the total size (mod 2^32) for a
   // single-member file; reserving it (plus the decoder's working room of a
-  // few hundred bytes) saves the regrowth copies. Capped at DEFLATE's best
-  // possible ratio so a lying trailer cannot ask for much.
+  // few hundred bytes) saves the regrowth copies, during which the old and
+  // the new buffer are both held. Capped at DEFLATE's best possible ratio
+  // and at the caller's bound, so a lying trailer cannot ask for much.
   if (in.size() >= 18) {
     const std::size_t hint = le32(in, in.size() - 4);
-    if (hint <= in.size() * 1032) out.reserve(hint + 1024);
+    if (hint <= in.size() * 1032) out.reserve(std::min(hint, max_out) + 1024);
   }
   std::size_t at = 0;
   do {
-    at = gunzip_member(in, at, out, name);
+    at = gunzip_member(in, at, out, name, max_out, at_bound);
+    if (at_bound == AtBound::Stop && out.size() >= max_out) {
+      out.resize(max_out);
+      break;
+    }
     // Some writers pad the end with zeros; gzip -d accepts that too.
     bool only_zeros = true;
     for (std::size_t i = at; i < in.size() && only_zeros; ++i)
@@ -117,7 +143,24 @@ std::vector<std::uint8_t> gunzip(std::span<const std::uint8_t> in,
   return out;
 }
 
+}  // namespace
+
+std::vector<std::uint8_t> gunzip(std::span<const std::uint8_t> in,
+                                 const std::string& name, std::size_t max_out) {
+  return gunzip_members(in, name, max_out, AtBound::Refuse);
+}
+
+std::vector<std::uint8_t> gunzip_head(std::span<const std::uint8_t> in,
+                                      std::size_t n, const std::string& name) {
+  return gunzip_members(in, name, n, AtBound::Stop);
+}
+
 std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
+  std::error_code ec;
+  // std::ifstream opens a directory without complaint on Linux, and then
+  // reports an absurd size: ask first.
+  check(!std::filesystem::is_directory(path, ec), "read_file_bytes: '", path,
+        "' is a directory, expected a file");
   std::ifstream file(path, std::ios::binary | std::ios::ate);
   check(file.good(), "read_file_bytes: cannot open '", path,
         "' (expected a readable file)");
@@ -131,8 +174,9 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   return bytes;
 }
 
-std::vector<std::uint8_t> read_gzip_file(const std::string& path) {
-  return gunzip(read_file_bytes(path), path);
+std::vector<std::uint8_t> read_gzip_file(const std::string& path,
+                                         std::size_t max_out) {
+  return gunzip(read_file_bytes(path), path, max_out);
 }
 
 }  // namespace hg

@@ -20,10 +20,6 @@ bool ends_with(const std::string& s, const std::string& tail) {
          s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-std::vector<std::uint8_t> read_maybe_gzip(const std::string& path) {
-  return ends_with(path, ".gz") ? read_gzip_file(path) : read_file_bytes(path);
-}
-
 // Checks the magic and the header length; returns the dimensions.
 template <std::size_t Rank>
 std::array<std::uint32_t, Rank> read_header(std::span<const std::uint8_t> b,
@@ -56,18 +52,60 @@ void check_data_size(std::span<const std::uint8_t> b, std::size_t header,
         have - count, " bytes after the data (expected none)");
 }
 
-}  // namespace
-
-IdxImages parse_idx_images(std::span<const std::uint8_t> b,
-                           const std::string& name) {
+// The size of a whole images file, as its header gives it; throws on a
+// header that is not one (wrong magic, impossible sizes).
+std::uint64_t images_file_size(std::span<const std::uint8_t> b,
+                               const std::string& name) {
   const char* what = "load_idx_images";
   const auto [n, rows, cols] = read_header<3>(b, name, what, 0x00000803);
   check(n <= 0x7FFFFFFF && rows > 0 && cols > 0 &&
             rows * std::uint64_t(cols) <= 1u << 20,
         what, ": ", name, ": byte offset 4: sizes (", n, ", ", rows, ", ", cols,
         ") (expected N < 2^31 and images of at most 2^20 pixels)");
+  return 16 + std::uint64_t(n) * rows * cols;
+}
+
+std::uint64_t labels_file_size(std::span<const std::uint8_t> b,
+                               const std::string& name) {
+  const char* what = "load_idx_labels";
+  const auto [n] = read_header<1>(b, name, what, 0x00000801);
+  check(n <= 0x7FFFFFFF, what, ": ", name, ": byte offset 4: ", n,
+        " labels (expected fewer than 2^31)");
+  return 8 + std::uint64_t(n);
+}
+
+// The bytes of an IDX file, gunzipped if its name ends in ".gz". A gzipped
+// file is inflated in two goes: first only its header, which says how
+// large the whole is, then all of it with that size as the bound, so a
+// file that inflates to more (a decompression bomb, or data appended) is
+// refused as soon as it passes it, not after filling memory.
+std::vector<std::uint8_t> read_idx_file(
+    const std::string& path, std::size_t header_size,
+    std::uint64_t (*file_size)(std::span<const std::uint8_t>, const std::string&),
+    const char* what) {
+  if (!ends_with(path, ".gz")) return read_file_bytes(path);
+  const std::vector<std::uint8_t> gz = read_file_bytes(path);
+  const std::vector<std::uint8_t> head = gunzip_head(gz, header_size, path);
+  const std::uint64_t size = file_size(head, path);
+  // DEFLATE writes at most 258 bytes per 2 bits: a header that promises
+  // more than the compressed bytes can hold is refused before any memory
+  // is set aside for it.
+  const std::uint64_t most = std::uint64_t(gz.size()) * 1032 + 1024;
+  check(size <= most, what, ": ", path, ": byte offset 4: the header gives ",
+        size, " bytes in all, more than ", gz.size(),
+        " gzipped bytes can inflate to (at most ", most, ")");
+  return gunzip(gz, path, std::size_t(size));
+}
+
+}  // namespace
+
+IdxImages parse_idx_images(std::span<const std::uint8_t> b,
+                           const std::string& name) {
+  const char* what = "load_idx_images";
+  const std::uint64_t data = images_file_size(b, name) - 16;
+  const auto [n, rows, cols] = read_header<3>(b, name, what, 0x00000803);
   const std::uint64_t pixels = std::uint64_t(rows) * cols;
-  check_data_size(b, 16, n * pixels, name, what);
+  check_data_size(b, 16, data, name, what);
 
   IdxImages out;
   out.rows = static_cast<int>(rows);
@@ -88,10 +126,7 @@ std::vector<std::uint8_t> parse_idx_labels(std::span<const std::uint8_t> b,
                                            const std::string& name,
                                            int num_classes) {
   const char* what = "load_idx_labels";
-  const auto [n] = read_header<1>(b, name, what, 0x00000801);
-  check(n <= 0x7FFFFFFF, what, ": ", name, ": byte offset 4: ", n,
-        " labels (expected fewer than 2^31)");
-  check_data_size(b, 8, n, name, what);
+  check_data_size(b, 8, labels_file_size(b, name) - 8, name, what);
   std::vector<std::uint8_t> labels(b.begin() + 8, b.end());
   for (std::size_t i = 0; i < labels.size(); ++i)
     check(labels[i] < num_classes, what, ": ", name, ": byte offset ", 8 + i,
@@ -100,12 +135,15 @@ std::vector<std::uint8_t> parse_idx_labels(std::span<const std::uint8_t> b,
 }
 
 IdxImages load_idx_images(const std::string& path) {
-  return parse_idx_images(read_maybe_gzip(path), path);
+  return parse_idx_images(
+      read_idx_file(path, 16, images_file_size, "load_idx_images"), path);
 }
 
 std::vector<std::uint8_t> load_idx_labels(const std::string& path,
                                           int num_classes) {
-  return parse_idx_labels(read_maybe_gzip(path), path, num_classes);
+  return parse_idx_labels(
+      read_idx_file(path, 8, labels_file_size, "load_idx_labels"), path,
+      num_classes);
 }
 
 }  // namespace hg

@@ -54,10 +54,32 @@ struct Output {
   std::vector<std::uint8_t>& bytes;
   std::size_t start;  // where this stream's output begins
   std::size_t n;      // bytes written so far, in total
+  std::size_t limit;  // the most `n` may reach: the caller's bound
+  AtBound at_bound;
 
+  // Growth doubles, but never far past the limit: a stream that runs past
+  // it is refused (or stopped) within one symbol, so the room beyond it
+  // would never be used.
   void make_room(std::size_t more) {
-    if (n + more > bytes.size())
-      bytes.resize(std::max({n + more, bytes.capacity(), bytes.size() * 2}));
+    if (n + more <= bytes.size()) return;
+    constexpr std::size_t kSlack = 258 + 8;
+    const std::size_t cap = limit > kNoBound - kSlack ? kNoBound : limit + kSlack;
+    std::size_t grown = std::max({n + more, bytes.capacity(), bytes.size() * 2});
+    grown = std::max(n + more, std::min(grown, cap));
+    bytes.resize(grown);
+  }
+
+  // Checked before each symbol: true when decoding should stop here (the
+  // caller asked for only the first bytes); throws when the stream has
+  // passed the caller's bound.
+  bool at_limit(const BitReader& in) const {
+    if (n < limit) return false;
+    if (at_bound == AtBound::Stop) return true;
+    if (n > limit)
+      in.fail_here("the data inflates to more than ", limit,
+                   " bytes, the most expected here (a decompression bomb, or ",
+                   "the wrong file?)");
+    return false;
   }
 };
 
@@ -71,6 +93,12 @@ void stored_block(BitReader& in, Output& out) {
     in.fail_at(in.offset() - 4, "stored block: LEN ", len, " and NLEN ", nlen,
                " disagree (expected NLEN = ~LEN)");
   const auto bytes = in.take_bytes(len);
+  // Refused before a byte is copied; with AtBound::Stop the whole block is
+  // kept (at most 65,535 bytes past the bound).
+  if (out.at_bound == AtBound::Refuse && len > out.limit - out.n)
+    in.fail_here("the data inflates to more than ", out.limit,
+                 " bytes, the most expected here (a decompression bomb, or ",
+                 "the wrong file?)");
   out.make_room(len);
   std::copy(bytes.begin(), bytes.end(),
             out.bytes.begin() + std::ptrdiff_t(out.n));
@@ -88,6 +116,7 @@ void huffman_block(BitReader& in, Output& out, const HuffmanCode& lit_len,
     // Past the end the reader sees zeros, which may well decode as
     // literals: this check is what keeps a truncated stream from running on.
     in.check_not_past_end();
+    if (out.at_limit(in)) return;
     out.make_room(kRoom);
     const int sym = lit_len.decode(in);
     if (sym < 256) {
@@ -201,14 +230,16 @@ void read_dynamic_codes(BitReader& in, HuffmanCode& lit_len,
 
 std::size_t inflate_into(std::span<const std::uint8_t> in,
                          std::vector<std::uint8_t>& out,
-                         const std::string& name, std::size_t base) {
+                         const std::string& name, std::size_t base,
+                         std::size_t max_out, AtBound at_bound) {
   BitReader bits(in, name, base);
-  Output o{out, out.size(), out.size()};
+  Output o{out, out.size(), out.size(), max_out, at_bound};
   static const FixedCodes fixed(bits);
   HuffmanCode lit_len, dist;
   bool last = false;
   try {
     while (!last) {
+      if (o.at_limit(bits)) break;
       const std::size_t block_at = bits.offset();
       last = bits.bits(1) == 1;
       const std::uint32_t type = bits.bits(2);
@@ -226,6 +257,7 @@ std::size_t inflate_into(std::span<const std::uint8_t> in,
       }
     }
     bits.check_not_past_end();
+    o.at_limit(bits);  // the last symbol may have passed the bound
   } catch (...) {
     out.resize(o.n);
     throw;
@@ -235,9 +267,10 @@ std::size_t inflate_into(std::span<const std::uint8_t> in,
 }
 
 std::vector<std::uint8_t> inflate(std::span<const std::uint8_t> in,
-                                  const std::string& name) {
+                                  const std::string& name,
+                                  std::size_t max_out) {
   std::vector<std::uint8_t> out;
-  const std::size_t used = inflate_into(in, out, name, 0);
+  const std::size_t used = inflate_into(in, out, name, 0, max_out);
   check(used == in.size(), "inflate: ", name, ": byte offset ", used, ": ",
         in.size() - used, " bytes after the end of the DEFLATE stream ",
         "(expected the stream to fill the input)");
@@ -245,7 +278,8 @@ std::vector<std::uint8_t> inflate(std::span<const std::uint8_t> in,
 }
 
 std::vector<std::uint8_t> zlib_inflate(std::span<const std::uint8_t> in,
-                                       const std::string& name) {
+                                       const std::string& name,
+                                       std::size_t max_out) {
   const char* what = "zlib_inflate: ";
   check(in.size() >= 2, what, name, ": byte offset 0: ", in.size(),
         " bytes (expected at least a 2-byte zlib header)");
@@ -260,7 +294,7 @@ std::vector<std::uint8_t> zlib_inflate(std::span<const std::uint8_t> in,
   check((flg & 0x20) == 0, what, name,
         ": byte offset 1: a preset dictionary is required (not supported)");
   std::vector<std::uint8_t> out;
-  const std::size_t end = 2 + inflate_into(in.subspan(2), out, name, 2);
+  const std::size_t end = 2 + inflate_into(in.subspan(2), out, name, 2, max_out);
   check(in.size() >= end + 4, what, name, ": byte offset ", end,
         ": truncated: expected a 4-byte Adler-32 trailer, found ",
         in.size() - end, " bytes");

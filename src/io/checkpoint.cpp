@@ -14,7 +14,10 @@
 #include <charconv>
 #include <cstdint>
 #include <filesystem>
+#include <iostream>
 #include <map>
+#include <mutex>
+#include <set>
 #include <span>
 
 #include "hourglass/data/checksum.hpp"
@@ -103,6 +106,65 @@ const std::string& entry(const Metadata& m, const std::string& key,
   return it->second;
 }
 
+// A directory where the checkpoint belongs would otherwise be read as an
+// empty or absurdly long file, or refuse the rename late.
+void check_not_directory(const std::string& path, const char* what) {
+  std::error_code ec;
+  check(!std::filesystem::is_directory(path, ec), what, ": ", path,
+        " is a directory, expected a checkpoint file (remove it, or write "
+        "the run somewhere else, e.g. with --out)");
+}
+
+// The checkpoints this process has written or resumed from: its own run's.
+// A file at a path about to be saved that is not among them was left by an
+// earlier run.
+struct OwnCheckpoints {
+  std::mutex mutex;
+  std::set<std::string> paths;
+
+  static std::string key(const std::string& path) {
+    std::error_code ec;
+    const std::filesystem::path p = std::filesystem::absolute(path, ec);
+    return ec ? path : p.lexically_normal().string();
+  }
+  bool owns(const std::string& path) {
+    std::lock_guard lock(mutex);
+    return paths.count(key(path)) > 0;
+  }
+  void add(const std::string& path) {
+    std::lock_guard lock(mutex);
+    paths.insert(key(path));
+  }
+};
+
+OwnCheckpoints& own_checkpoints() {
+  static OwnCheckpoints own;
+  return own;
+}
+
+// An earlier run's checkpoint at `path` is kept as `<path>.prev` (replacing
+// an older one) before this run's first save replaces it. A hard link, not
+// a rename: `path` stays whole until the rename of the new file lands, so a
+// crash in between still leaves a checkpoint there.
+void keep_earlier_run(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) || own_checkpoints().owns(path)) return;
+  const std::string prev = path + ".prev";
+  std::filesystem::remove(prev, ec);
+  ec.clear();
+  std::filesystem::create_hard_link(path, prev, ec);
+  if (ec) {  // a file system without hard links: copy it
+    ec.clear();
+    std::filesystem::copy_file(
+        path, prev, std::filesystem::copy_options::overwrite_existing, ec);
+  }
+  check(!ec, "save_training ", path, ": cannot keep the earlier run's ",
+        "checkpoint as ", prev, " (", ec.message(), "); refusing to replace it");
+  std::cout << "note: " << path << " held an earlier run's checkpoint; it is "
+            << "kept as " << prev << " (--resume continues a run instead)"
+            << std::endl;
+}
+
 }  // namespace
 
 void save_training(const std::string& path, const TrainingState& s) {
@@ -139,11 +201,19 @@ void save_training(const std::string& path, const TrainingState& s) {
   m["crc32"] = hex(checksum(tensors, m));
 
   NamedTensors named(tensors.begin(), tensors.end());
+  check_not_directory(path, "save_training");
+  keep_earlier_run(path);
   save_safetensors(path, named, m);
+  own_checkpoints().add(path);
 }
 
-bool load_training(const std::string& path, TrainingState& s) {
+namespace {
+
+// load_training, refusing a checkpoint past `max_epoch` before it changes
+// anything.
+bool load(const std::string& path, TrainingState& s, long long max_epoch) {
   if (!std::filesystem::exists(path)) return false;
+  check_not_directory(path, "load_training");
   Checkpoint c = read_safetensors(path);  // throws on a torn or bad file
   const Metadata& m = c.metadata;
 
@@ -185,6 +255,10 @@ bool load_training(const std::string& path, TrainingState& s) {
   const long long epoch = (long long)parse_u64(entry(m, "epoch", path), 10, path, "epoch");
   check(epoch <= 1000000000, "load_training ", path, ": epoch ", epoch,
         " is out of range");
+  // Resuming past the end would report a longer run's model as this one's.
+  check(epoch <= max_epoch, "load_training ", path, ": the checkpoint is at ",
+        "epoch ", epoch, ", but --epochs ", max_epoch, " asks for fewer; run ",
+        "with --epochs ≥ ", epoch, " or without --resume");
   long steps = 0;
   if (s.optimizer_steps)
     steps = long(parse_u64(entry(m, "steps", path), 10, path, "steps"));
@@ -221,7 +295,18 @@ bool load_training(const std::string& path, TrainingState& s) {
   if (s.rng) s.rng->set_state(r);
   for (std::size_t i = 0; i < s.series.size(); ++i) *s.series[i].second = series[i];
   s.epoch = int(epoch);
+  own_checkpoints().add(path);
   return true;
+}
+
+}  // namespace
+
+bool load_training(const std::string& path, TrainingState& s) {
+  return load(path, s, 1000000000);
+}
+
+bool resume_training(const std::string& path, TrainingState& s, int epochs) {
+  return load(path, s, epochs);
 }
 
 }  // namespace hg

@@ -3,13 +3,17 @@
 #include <unistd.h>  // isatty
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 
 #include "hourglass/io/atomic_file.hpp"
+#include "hourglass/io/exact_text.hpp"
 #include "hourglass/io/lesson.hpp"
 #include "hourglass/kernels/thread_pool.hpp"
 
@@ -187,6 +191,30 @@ int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
                     isatty(0) != 0);
 }
 
+namespace {
+
+// A folder that exists may still refuse files (read-only, another owner's,
+// a full disk): try one now, so that the run stops before its training
+// rather than at its first picture or checkpoint.
+void check_writable(const std::string& dir) {
+  const std::filesystem::path probe =
+      std::filesystem::path(dir) / ".hourglass-write-test";
+  bool ok = false;
+  int error = 0;
+  {
+    std::ofstream out(probe, std::ios::binary | std::ios::trunc);
+    ok = out.is_open() && (out << "ok").flush().good();
+    if (!ok) error = errno;
+  }
+  std::error_code ignored;
+  std::filesystem::remove(probe, ignored);
+  check(ok, "cannot write to the output directory ", dir, " (",
+        std::strerror(error),
+        "); expected a folder this user can write to: pass --out DIR");
+}
+
+}  // namespace
+
 int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
                const std::function<void(Lesson&)>& body, std::istream& in,
                std::ostream& out, std::ostream& err, bool interactive) {
@@ -213,11 +241,12 @@ int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
     // one stops early (a NaN, an error): remove it first.
     std::filesystem::remove(
         std::filesystem::path(options.out_dir) / "results.txt", ec);
+    check_writable(options.out_dir);
     kernels::set_num_threads(options.threads);
     Lesson lesson(info, options, in, out, interactive);
     out << info.name << ": " << info.summary << '\n'
         << "settings: epochs " << options.epochs << ", batch size "
-        << options.batch_size << ", lr " << options.lr << ", seed "
+        << options.batch_size << ", lr " << exact_text(options.lr) << ", seed "
         << options.seed << ", threads " << options.threads << ", "
         << (options.synthetic ? std::string("synthetic data")
                               : "data " + options.data_dir)

@@ -1,12 +1,15 @@
 // Parsing the lesson flags. Every value is read whole (std::from_chars must
 // consume the entire text) and range-checked, so "--epochs 3x" or
-// "--lr nan" is an error instead of a quietly wrong run.
+// "--lr nan" is an error instead of a quietly wrong run. A float setting is
+// checked again once rounded to float, the type the lesson computes with.
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 #include <thread>
 
+#include "hourglass/io/exact_text.hpp"
 #include "hourglass/io/lesson.hpp"
 
 namespace hg {
@@ -63,6 +66,24 @@ StepMode parse_step(std::string_view text) {
   bad_value("step", "no value, epoch or batch", text);
 }
 
+// A float setting: read as a number in the range, then rounded to float,
+// which must leave it finite (1e39 becomes inf) and, when the range leaves
+// out 0, not 0 (1e-50 becomes 0, a learning rate that would not learn).
+float parse_float(std::string_view flag, std::string_view text, double lo,
+                  double hi, bool open_lo, const char* expects) {
+  const float v = float(parse_real(flag, text, lo, hi, open_lo, expects));
+  const std::string why = "--" + std::string(flag) + " expects " + expects +
+                          ", got \"" + std::string(text) + "\", which ";
+  if (!std::isfinite(v))
+    throw FlagError(why + "is too large for a float (the largest is " +
+                    exact_text(std::numeric_limits<float>::max()) + ")");
+  const bool zero_left_out = lo > 0 || hi < 0 || (open_lo && lo == 0);
+  if (v == 0 && zero_left_out)
+    throw FlagError(why + "rounds to 0 as a float (the smallest above 0 is " +
+                    exact_text(std::numeric_limits<float>::denorm_min()) + ")");
+  return v;
+}
+
 bool parse_bool(std::string_view flag, std::string_view text) {
   if (text == "true" || text == "1" || text == "yes") return true;
   if (text == "false" || text == "0" || text == "no") return false;
@@ -72,10 +93,10 @@ bool parse_bool(std::string_view flag, std::string_view text) {
 std::string range_text(const char* kind, double min, double max) {
   std::ostringstream s;
   s << kind;
-  if (std::isfinite(min) && min > -2147483648.0) s << " >= " << min;
+  if (std::isfinite(min) && min > -2147483648.0) s << " >= " << exact_text(min);
   if (std::isfinite(max) && max < 2147483647.0)
     s << (std::isfinite(min) && min > -2147483648.0 ? " and <= " : " <= ")
-      << max;
+      << exact_text(max);
   return s.str();
 }
 
@@ -88,7 +109,7 @@ void set_custom(const LessonFlag& f, std::string_view text) {
                         expects.c_str()));
   } else if (float* const* p = std::get_if<float*>(&f.target)) {
     const std::string expects = range_text("a number", f.min, f.max);
-    **p = float(parse_real(f.name, text, f.min, f.max, false, expects.c_str()));
+    **p = parse_float(f.name, text, f.min, f.max, false, expects.c_str());
   } else if (std::string* const* p = std::get_if<std::string*>(&f.target)) {
     **p = std::string(text);
   } else {
@@ -162,7 +183,7 @@ LessonOptions parse_lesson_flags(int argc, const char* const* argv,
     } else if (name == "batch-size") {
       o.batch_size = int(parse_int(name, value, 1, 1 << 24, "a positive integer"));
     } else if (name == "lr") {
-      o.lr = float(parse_real(name, value, 0, 1e6, true, "a positive number"));
+      o.lr = parse_float(name, value, 0, 1e6, true, "a positive number");
     } else if (name == "seed") {
       std::uint64_t seed = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seed);
@@ -206,9 +227,7 @@ std::string lesson_usage(const LessonInfo& info) {
                          std::to_string(info.epochs) + ")");
   line("--batch-size N", "samples per gradient step (default " +
                              std::to_string(info.batch_size) + ")");
-  std::ostringstream lr;
-  lr << info.lr;
-  line("--lr X", "learning rate (default " + lr.str() + ")");
+  line("--lr X", "learning rate (default " + exact_text(info.lr) + ")");
   line("--seed N", "random seed: same seed, same run (default 42)");
   line("--threads N", "threads for the kernels (default: all cores)");
   line("--data DIR", std::string("Fashion-MNIST directory (default ") +
@@ -227,7 +246,8 @@ std::string lesson_usage(const LessonInfo& info) {
     std::ostringstream d;
     std::string arg;
     if (int* const* p = std::get_if<int*>(&f.target)) d << **p, arg = " N";
-    if (float* const* p = std::get_if<float*>(&f.target)) d << **p, arg = " X";
+    if (float* const* p = std::get_if<float*>(&f.target))
+      d << exact_text(**p), arg = " X";
     if (std::string* const* p = std::get_if<std::string*>(&f.target))
       d << '"' << **p << '"', arg = " S";
     if (bool* const* p = std::get_if<bool*>(&f.target))

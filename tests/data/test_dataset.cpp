@@ -130,6 +130,40 @@ TEST_SUITE("dataset") {
     CHECK(e.find("holds 2 labels") != std::string::npos);
   }
 
+  TEST_CASE("lesson data whose sets hold images of two sizes is refused by both sizes") {
+    test::TempDir dir;
+    auto be32 = [](std::vector<std::uint8_t>& v, std::uint32_t x) {
+      for (int s = 24; s >= 0; s -= 8) v.push_back(std::uint8_t(x >> s));
+    };
+    auto write_split = [&](const std::string& prefix, int n, int side) {
+      std::vector<std::uint8_t> im, lab;
+      be32(im, 0x803), be32(im, n), be32(im, side), be32(im, side);
+      im.resize(im.size() + std::size_t(n) * side * side, 9);
+      be32(lab, 0x801), be32(lab, n);
+      lab.resize(lab.size() + n, 1);
+      test::write_gz(dir, prefix + "-images-idx3-ubyte", im);
+      test::write_gz(dir, prefix + "-labels-idx1-ubyte", lab);
+    };
+    write_split("train", 3, 28);
+    write_split("t10k", 2, 14);
+    hg::Rng rng(1);
+    const std::string e = error_of(
+        [&] { hg::load_lesson_data(dir.path.string(), false, true, rng); });
+    CHECK(e == "load_lesson_data: the training images are 28×28 (" +
+                   dir.file("train-images-idx3-ubyte.gz") +
+                   ") but the test images are 14×14 (" +
+                   dir.file("t10k-images-idx3-ubyte.gz") +
+                   "); expected every set to hold images of one size");
+    // Of one size but too few: counted in images.
+    write_split("t10k", 2, 28);
+    CHECK(error_of([&] {
+            hg::load_lesson_data(dir.path.string(), false, true, rng);
+          }) == "load_lesson_data: " + dir.file("train-images-idx3-ubyte.gz") +
+                    " holds 3 training images; the lessons need at least 5512 "
+                    "(5000 are set aside for validation, and at least 512 are "
+                    "left to train on)");
+  }
+
   TEST_CASE("synthetic lesson data: sizes, quick sizes, seeded") {
     hg::Rng r1(4), r2(4);
     const hg::LessonData q =

@@ -7,6 +7,7 @@
 #include "helpers.hpp"
 #include "hourglass/data/checksum.hpp"
 #include "hourglass/data/gzip.hpp"
+#include "hourglass/data/inflate.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/rng.hpp"
 
@@ -221,5 +222,48 @@ TEST_SUITE("gzip") {
       }
     }
     CHECK(rejected > 1000);
+  }
+
+  TEST_CASE("a bomb is refused at the caller's bound, its output never grown far past it") {
+    // 16 MiB of zeros gzip to about 16 KB; the caller expects 1,000 bytes.
+    test::TempDir dir;
+    const auto gz = hg::read_file_bytes(
+        test::write_gz(dir, "zeros", std::vector<std::uint8_t>(16u << 20, 0)));
+    CHECK(hg::gunzip(gz).size() == 16u << 20);  // no bound: all of it
+
+    const std::string e = error_of([&] { hg::gunzip(gz, "bomb.gz", 1000); });
+    CHECK(e.find("inflate: bomb.gz: byte offset ") == 0);
+    CHECK(e.find("the data inflates to more than 1000 bytes, the most expected "
+                 "here") != std::string::npos);
+
+    // The DEFLATE data of a `gzip -n` file sits between its 10-byte header
+    // and its 8-byte trailer. What `out` grew to is the memory the bomb got.
+    const std::span<const std::uint8_t> deflate =
+        std::span(gz).subspan(10, gz.size() - 18);
+    std::vector<std::uint8_t> out;
+    CHECK_THROWS_AS(hg::inflate_into(deflate, out, "bomb", 10, 1000), hg::Error);
+    CHECK(out.size() <= 1000 + 258);
+    CHECK(out.capacity() <= 1000 + 258 + 8);
+    // Exactly at the bound is allowed; one byte less is not.
+    CHECK(hg::gunzip(gz, "exact", 16u << 20).size() == 16u << 20);
+    CHECK_THROWS_AS(hg::gunzip(gz, "short", (16u << 20) - 1), hg::Error);
+  }
+
+  TEST_CASE("gunzip_head: the first bytes, even across members, without the rest") {
+    test::TempDir dir;
+    hg::Rng rng(3);
+    const std::vector<std::uint8_t> a = text(5, rng), b = text(40000, rng);
+    auto one = hg::read_file_bytes(test::write_gz(dir, "a", a));
+    const auto two = hg::read_file_bytes(test::write_gz(dir, "b", b));
+    one.insert(one.end(), two.begin(), two.end());
+    const std::vector<std::uint8_t> head = hg::gunzip_head(one, 16, "ab.gz");
+    REQUIRE(head.size() == 16);
+    CHECK(std::equal(a.begin(), a.end(), head.begin()));
+    CHECK(std::equal(head.begin() + 5, head.end(), b.begin()));
+    CHECK(hg::gunzip_head(one, 1u << 20, "ab.gz").size() == a.size() + b.size());
+    // Its bound ends the decoding: a bomb gives its head at once.
+    const auto gz = hg::read_file_bytes(
+        test::write_gz(dir, "zeros", std::vector<std::uint8_t>(16u << 20, 0)));
+    CHECK(hg::gunzip_head(gz, 8, "bomb.gz") == std::vector<std::uint8_t>(8, 0));
   }
 }

@@ -122,4 +122,44 @@ TEST_SUITE("idx") {
     CHECK(has(error_of([&] { hg::load_idx_images(dir.file("none.gz")); }),
               "cannot open"));
   }
+
+  TEST_CASE("a gzip bomb behind a valid header is refused at the header's size") {
+    // The header says 2 images of 4×5 (56 bytes in all); 16 MiB of zeros
+    // follow it in a second gzip member.
+    test::TempDir dir;
+    std::vector<std::uint8_t> head = idx_images(2, 4, 5);
+    head.resize(16);
+    auto bomb = hg::read_file_bytes(test::write_gz(dir, "head", head));
+    const auto zeros = hg::read_file_bytes(
+        test::write_gz(dir, "zeros", std::vector<std::uint8_t>(16u << 20, 0)));
+    bomb.insert(bomb.end(), zeros.begin(), zeros.end());
+    const std::string path = dir.file("bomb-idx3-ubyte.gz");
+    test::write_file(path, bomb);
+    CHECK(has(error_of([&] { hg::load_idx_images(path); }),
+              path + ": byte offset"));
+    CHECK(has(error_of([&] { hg::load_idx_images(path); }),
+              "the data inflates to more than 56 bytes"));
+
+    std::vector<std::uint8_t> labels_head = idx_labels({1, 2, 3});
+    labels_head.resize(8);
+    auto label_bomb = hg::read_file_bytes(test::write_gz(dir, "lhead", labels_head));
+    label_bomb.insert(label_bomb.end(), zeros.begin(), zeros.end());
+    const std::string label_path = dir.file("bomb-idx1-ubyte.gz");
+    test::write_file(label_path, label_bomb);
+    CHECK(has(error_of([&] { hg::load_idx_labels(label_path); }),
+              "the data inflates to more than 11 bytes"));
+  }
+
+  TEST_CASE("a header promising more than its gzip can hold is refused unread") {
+    // 2^31 - 1 images of 1024×1024 from a file of a few dozen bytes.
+    test::TempDir dir;
+    std::vector<std::uint8_t> head;
+    put_be32(head, 0x803), put_be32(head, 0x7FFFFFFF), put_be32(head, 1024),
+        put_be32(head, 1024);
+    const auto gz = test::write_gz(dir, "huge-idx3-ubyte", head);
+    const std::string e = error_of([&] { hg::load_idx_images(gz); });
+    CHECK(has(e, gz + ": byte offset 4: the header gives 2251799812636688 "
+                  "bytes in all, more than"));
+    CHECK(has(e, "gzipped bytes can inflate to"));
+  }
 }

@@ -257,5 +257,99 @@ TEST_SUITE("checkpoint") {
     MESSAGE(later, " of 8 kills found a checkpoint the writer had replaced");
     std::filesystem::remove(path);
     std::filesystem::remove(path + ".tmp");
+    std::filesystem::remove(path + ".prev");
+  }
+
+  TEST_CASE("resume_training refuses a checkpoint past the epochs asked for, changing nothing") {
+    const std::string path = temp_path("past.safetensors");
+    Run r;
+    for (int e = 1; e <= 3; ++e) r.epoch();
+    hg::TrainingState s = r.state();
+    s.epoch = 10;
+    hg::save_training(path, s);
+
+    Run fresh;
+    const float w0 = fresh.layer.params()[0]->value[0];
+    hg::TrainingState t = fresh.state();
+    CHECK(message_of([&] { hg::resume_training(path, t, 5); }) ==
+          "load_training " + path + ": the checkpoint is at epoch 10, but "
+          "--epochs 5 asks for fewer; run with --epochs ≥ 10 or without --resume");
+    CHECK(fresh.layer.params()[0]->value[0] == w0);
+    CHECK(fresh.losses.empty());
+    CHECK(t.epoch == 0);
+    // As far as asked, or further, it resumes.
+    CHECK(hg::resume_training(path, t, 10));
+    CHECK(t.epoch == 10);
+    Run another;
+    hg::TrainingState u = another.state();
+    CHECK(hg::resume_training(path, u, 12));
+    std::filesystem::remove(path);
+  }
+
+  TEST_CASE("settings written with exact_text tell apart what six decimals merge") {
+    const std::string path = temp_path("lr.safetensors");
+    Run r;
+    hg::TrainingState s = r.state();
+    s.tag["lr"] = hg::exact_text(1e-7f);
+    hg::save_training(path, s);
+    Run other;
+    hg::TrainingState t = other.state();
+    t.tag["lr"] = hg::exact_text(4e-7f);
+    CHECK(message_of([&] { hg::load_training(path, t); }) ==
+          "load_training " + path + ": it was saved by another run (lr is "
+          "\"1e-07\" in the file, \"4e-07\" now); expected the same settings");
+    t.tag["lr"] = hg::exact_text(1e-7f);
+    CHECK(hg::load_training(path, t));
+    std::filesystem::remove(path);
+  }
+
+  TEST_CASE("the first save over an earlier run's checkpoint keeps it as .prev") {
+    const std::string path = temp_path("earlier.safetensors");
+    const std::string prev = path + ".prev";
+    std::filesystem::remove(prev);
+    // An earlier run's file: written by no save_training of this process.
+    {
+      Run earlier;
+      earlier.epoch();
+      hg::TrainingState s = earlier.state();
+      s.epoch = 7;
+      const std::string elsewhere = temp_path("elsewhere.safetensors");
+      hg::save_training(elsewhere, s);
+      hg::write_file_atomically(path, read_bytes(elsewhere));
+      std::filesystem::remove(elsewhere);
+    }
+    const std::string earlier_bytes = read_bytes(path);
+
+    Run now;
+    hg::TrainingState s = now.state();
+    s.epoch = 1;
+    hg::save_training(path, s);
+    CHECK(read_bytes(prev) == earlier_bytes);
+    CHECK(read_bytes(path) != earlier_bytes);
+    Run reader;
+    hg::TrainingState t = reader.state();
+    REQUIRE(hg::load_training(prev, t));
+    CHECK(t.epoch == 7);
+
+    // This run's own saves replace each other; .prev stays the earlier run's.
+    now.epoch();
+    s.epoch = 2;
+    hg::save_training(path, s);
+    CHECK(read_bytes(prev) == earlier_bytes);
+    std::filesystem::remove(path);
+    std::filesystem::remove(prev);
+  }
+
+  TEST_CASE("a directory at the checkpoint's path is named, on save and on load") {
+    const std::string path = temp_path("is-a-dir.safetensors");
+    std::filesystem::create_directories(path);
+    Run r;
+    hg::TrainingState s = r.state();
+    CHECK(message_of([&] { hg::load_training(path, s); }) ==
+          "load_training: " + path + " is a directory, expected a checkpoint "
+          "file (remove it, or write the run somewhere else, e.g. with --out)");
+    CHECK(message_of([&] { hg::save_training(path, s); }).find(
+              "save_training: " + path + " is a directory, expected a checkpoint file") == 0);
+    std::filesystem::remove_all(path);
   }
 }

@@ -44,6 +44,11 @@ const std::vector<std::string>& fashion_mnist_classes();
 Dataset load_fashion_mnist(const std::string& dir = kFashionMnistDir,
                            Split split = Split::Train);
 
+// The paths of a split's two files inside `dir`, as load_fashion_mnist
+// reads them (for messages about them).
+std::string fashion_mnist_images_path(const std::string& dir, Split split);
+std::string fashion_mnist_labels_path(const std::string& dir, Split split);
+
 // The first min(n, size) samples, in order: for quick runs.
 Dataset take(const Dataset& data, int n);
 // The samples at `indices`, in that order (repeats allowed).

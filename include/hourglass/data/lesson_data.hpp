@@ -27,8 +27,11 @@ inline constexpr int kValidationSize = 5000;
 
 // Real data from `dir` unless `synthetic`; if the files are missing this
 // throws hg::Error saying how to install them (apt-get install
-// dataset-fashion-mnist) or to pass --data DIR or --synthetic. `rng` draws
-// the validation split (and the synthetic images).
+// dataset-fashion-mnist) or to pass --data DIR or --synthetic. The sets
+// must agree (images of one height × width, one label per image) and hold
+// at least 5,512 training and 256 test images; otherwise the hg::Error
+// names the files and the sizes or counts found. `rng` draws the
+// validation split (and the synthetic images).
 LessonData load_lesson_data(const std::string& dir, bool synthetic, bool quick,
                             Rng& rng);
 

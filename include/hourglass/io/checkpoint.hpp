@@ -13,7 +13,10 @@
 // mid-save leaves the previous checkpoint whole. A CRC-32 over every tensor
 // and metadata entry refuses a file that was truncated or edited, and a
 // `tag` (lesson name, seed, model sizes...) refuses one from another run.
-// Loading checks everything before it changes anything.
+// Loading checks everything before it changes anything. A run never
+// destroys an earlier run's checkpoint: the first save over a file this
+// process did not write or resume from keeps that file as `<path>.prev`,
+// and says so in one line.
 // What it is not: a model export (save_parameters in safetensors.hpp is
 // that), or a way to resume with a different model or optimizer.
 #pragma once
@@ -39,7 +42,9 @@ struct TrainingState {
   int epoch = 0;       // epochs completed when saved
   // Per-epoch numbers kept for plots, e.g. {"val_error", &curves.val_error}.
   std::vector<std::pair<std::string, std::vector<double>*>> series = {};
-  // Must be equal on load: what makes two runs the same run.
+  // Must be equal on load: what makes two runs the same run. Write numbers
+  // with exact_text (exact_text.hpp), so that settings that differ in any
+  // bit differ here (std::to_string writes 1e-7 and 4e-7 alike).
   Metadata tag = {};
 };
 
@@ -51,5 +56,10 @@ void save_training(const std::string& path, const TrainingState& state);
 // naming the file and what is wrong (truncated, edited, another run's
 // tag, a missing tensor, a shape that differs) and then changes nothing.
 bool load_training(const std::string& path, TrainingState& state);
+
+// What --resume does: load_training, and also refuse (changing nothing) a
+// checkpoint already past the `epochs` the run asks for, saying so, rather
+// than report a longer run's model as this one's.
+bool resume_training(const std::string& path, TrainingState& state, int epochs);
 
 }  // namespace hg
