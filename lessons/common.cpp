@@ -133,18 +133,6 @@ double train_epoch(hg::Lesson& lesson, Run& run, const hg::Dataset& train,
   return loss_sum / seen;
 }
 
-namespace {
-
-// Exact text of a float: "%.9g" reads back as the same float, so two
-// learning rates that differ anywhere give different settings.
-std::string exact(float v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.9g", double(v));
-  return text;
-}
-
-}  // namespace
-
 Curves train(hg::Lesson& lesson, Run& run, const hg::Dataset& train, int epochs,
              const std::function<double()>& validate, const EpochFn& epoch_fn) {
   Curves curves;
@@ -163,14 +151,14 @@ Curves train(hg::Lesson& lesson, Run& run, const hg::Dataset& train, int epochs,
                          {"run", run.name},
                          {"seed", std::to_string(o.seed)},
                          {"batch_size", std::to_string(run.batch_size)},
-                         {"lr", exact(run.opt.lr())},
+                         {"lr", hg::exact_text(run.opt.lr())},
                          {"data", o.synthetic ? "synthetic" : o.quick ? "quick" : "full"}});
   const std::string path = lesson.out_path(run.name + "_checkpoint.safetensors");
   hg::check(!run.checkpoint || lesson.info().resumable, lesson.info().name,
             ": run \"", run.name, "\" keeps a checkpoint, so its LessonInfo "
             "needs .resumable = true");
   const long per_epoch = (train.size() + run.batch_size - 1) / run.batch_size;
-  if (run.checkpoint && o.resume && hg::load_training(path, checkpoint)) {
+  if (run.checkpoint && o.resume && hg::resume_training(path, checkpoint, epochs)) {
     std::printf("resuming %s from %s after epoch %d\n", run.name.c_str(),
                 path.c_str(), checkpoint.epoch);
     run.steps = checkpoint.epoch * per_epoch;
