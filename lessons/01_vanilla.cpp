@@ -182,20 +182,18 @@ Baselines baselines(hg::Lesson& lesson, const hg::LessonData& data, int k) {
   return {mean_error, pca_error, std::move(pca)};
 }
 
-// One training step seen from inside: the tape of the first batch's forward
-// pass and backward, listed and drawn. No update is made; the gradients it
-// leaves behind are zeroed by the first step of training.
+// One step seen from inside: the tape of the first batch, forward and
+// backward, listed and drawn (no update; training zeroes these gradients).
 void show_tape(hg::Lesson& lesson, Autoencoder& ae, const hg::Dataset& train) {
-  hg::Batches in_order(train, lesson.options().batch_size);
   hg::Tape tape;
+  hg::Batches in_order(train, lesson.options().batch_size);
   Var loss = batch_loss(ae, tape.input(in_order.load(0).images), LossKind::SquaredError);
   tape.backward(loss);
   std::printf("The tape of one step, on the first batch, after backward:\n");
   hg::print_tape(tape, std::cout, {.loss = loss, .gradients = true});
-  hg::save_tape_svg(tape, lesson.out_path("tape.svg"),
-                    {.loss = loss, .gradients = true, .title = "one training step, first batch"});
-  lesson.figure("tape.svg", "one step's tape: x through the encoder's and "
-                "the decoder's linear and sigmoid to the loss, which reads x "
+  hg::save_tape_svg(tape, lesson.out_path("tape.svg"), {.loss = loss, .gradients = true});
+  lesson.figure("tape.svg", "one step's tape: x through the encoder's and the "
+                "decoder's linear and sigmoid to the loss, which reads x "
                 "again; every weight and bias gets its gradient back this way");
 }
 
