@@ -5,9 +5,9 @@
 // tape (reverse-mode automatic differentiation). Before trusting it with a
 // network, we check it three ways on things small enough to do by hand:
 //
-//   1. a scalar expression, f(a, b) = σ(a·b + a) at a = 2, b = −1.5,
-//      differentiated with the chain rule on paper, by the tape, and by
-//      finite differences;
+//   1. a scalar expression, f(a, b) = σ(a·b + a) at a = 2, b = −1.5: its
+//      tape listed and drawn (out/00_tape/tape.svg), then differentiated
+//      with the chain rule on paper, by the tape, and by finite differences;
 //   2. one Linear layer, y = x·Wᵀ + b, whose gradients have a closed form
 //      (dW = dyᵀ·x, db = Σ dy, dx = dy·W), the same three ways;
 //   3. one step of SGD and one of Adam on that layer, number by number.
@@ -104,6 +104,9 @@ void scalar(hg::Lesson& lesson, float h) {
   tape.backward(y);
   std::printf("  After backward(f), each node's ‖grad‖ is |∂f/∂node|:\n");
   print_listing(tape, {.loss = y, .gradients = true});
+  std::printf("  a is used twice: mul passes back %.4f·b = %.4f, add %.4f·1;\n"
+              "  the tape adds the two: df/da = %.4f\n",
+              ds_du, ds_du * bv, ds_du, a.grad[0]);
   hg::save_tape_svg(tape, lesson.out_path("tape.svg"),
                     {.loss = y, .gradients = true, .title = "f(a, b) = σ(a·b + a)"});
   lesson.figure("tape.svg", "the tape of f: values flow left to right, "
