@@ -5,9 +5,9 @@
 // tape (reverse-mode automatic differentiation). Before trusting it with a
 // network, we check it three ways on things small enough to do by hand:
 //
-//   1. a scalar expression, f(a, b) = σ(a·b + a) at a = 2, b = −1.5,
-//      differentiated with the chain rule on paper, by the tape, and by
-//      finite differences;
+//   1. a scalar expression, f(a, b) = σ(a·b + a) at a = 2, b = −1.5: its
+//      tape listed and drawn (out/00_tape/tape.svg), then differentiated
+//      with the chain rule on paper, by the tape, and by finite differences;
 //   2. one Linear layer, y = x·Wᵀ + b, whose gradients have a closed form
 //      (dW = dyᵀ·x, db = Σ dy, dx = dy·W), the same three ways;
 //   3. one step of SGD and one of Adam on that layer, number by number.
@@ -29,9 +29,12 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <sstream>
+#include <string>
 
 #include "hourglass/autodiff/autodiff.hpp"
 #include "hourglass/io/lesson.hpp"
+#include "hourglass/io/tape_view.hpp"
 #include "hourglass/nn/linear.hpp"
 #include "hourglass/optim/adam.hpp"
 #include "hourglass/optim/sgd.hpp"
@@ -59,16 +62,24 @@ void header() {
   std::printf("  %-8s %12s %12s %12s\n", "", "hand", "tape", "finite diff.");
 }
 
+// The tape's listing, indented like the rest of a step's output.
+void print_listing(const hg::Tape& tape, const hg::TapeListingOptions& options) {
+  std::istringstream lines(hg::tape_listing(tape, options));
+  for (std::string line; std::getline(lines, line);) std::printf("  %s\n", line.c_str());
+}
+
 double sigmoid(double u) { return 1.0 / (1.0 + std::exp(-u)); }
 
 // ---------------------------------------------------------------------------
 void scalar(hg::Lesson& lesson, float h) {
   lesson.step(1, "A scalar: f(a, b) = sigmoid(a*b + a)",
               "The chain rule three ways: on paper, by the tape, and by "
-              "nudging each input. a appears twice, in a·b (slope b) and on "
-              "its own (slope 1): the two paths add, which is why the tape "
-              "accumulates gradients with +=. Look for the three columns to "
-              "agree.");
+              "nudging each input. First the tape itself, listed before and "
+              "after backward: look for the ‖grad‖ column filling in, from "
+              "the output back to a and b. a appears twice, in a·b (slope b) "
+              "and on its own (slope 1): the two paths add, which is why the "
+              "tape accumulates gradients with +=. Then look for the three "
+              "columns of the table to agree.");
   // By hand, with u = a·b + a and f = σ(u):
   //   ∂f/∂u = σ(u)·(1 − σ(u))           (the sigmoid's famous derivative)
   //   ∂u/∂a = b + 1   (here the two paths pull against each other)
@@ -88,10 +99,20 @@ void scalar(hg::Lesson& lesson, float h) {
     return hg::sigmoid(A * B + A);
   };
   hg::Var y = f();
+  std::printf("  The tape after the forward pass, no gradients yet:\n");
+  print_listing(tape, {.loss = y});
   tape.backward(y);
-  // TODO(tape): list this tape (hg::print_tape(tape)) and draw it
-  // (hg::save_tape_svg(tape, lesson.out_path("tape.svg")), then
-  // lesson.figure("tape.svg", ...)).
+  std::printf("  After backward(f), each node's ‖grad‖ is |∂f/∂node|:\n");
+  print_listing(tape, {.loss = y, .gradients = true});
+  std::printf("  a is used twice: mul passes back %.4f·b = %.4f, add %.4f·1;\n"
+              "  the tape adds the two: df/da = %.4f\n",
+              ds_du, ds_du * bv, ds_du, a.grad[0]);
+  hg::save_tape_svg(tape, lesson.out_path("tape.svg"),
+                    {.loss = y, .gradients = true, .title = "f(a, b) = σ(a·b + a)"});
+  lesson.figure("tape.svg", "the tape of f: values flow left to right, "
+                "gradients right to left, each node's gradient is its user's "
+                "times the local slope; a feeds both mul and add, and its "
+                "gradient is the sum of the two");
   auto f_value = [&] {
     tape.clear();
     return double(f().item());

@@ -35,6 +35,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 #include <string>
 
 #include "common.hpp"
@@ -131,8 +132,6 @@ lessons::Curves fit(hg::Lesson& lesson, const std::string& name,
   lessons::Curves curves =
       lessons::train(lesson, run, data.train, epochs,
                      [&] { return test_error(ae, data.validation); }, train_epoch);
-  // TODO(tape): for the SGD run, print and draw run.tape, which holds the
-  // last training step (hg::print_tape, hg::save_tape_svg to "tape.svg").
   return curves;
 }
 
@@ -183,14 +182,31 @@ Baselines baselines(hg::Lesson& lesson, const hg::LessonData& data, int k) {
   return {mean_error, pca_error, std::move(pca)};
 }
 
+// One step seen from inside: the tape of the first batch, forward and
+// backward, listed and drawn (no update; training zeroes these gradients).
+void show_tape(hg::Lesson& lesson, Autoencoder& ae, const hg::Dataset& train) {
+  hg::Tape tape;
+  hg::Batches in_order(train, lesson.options().batch_size);
+  Var loss = batch_loss(ae, tape.input(in_order.load(0).images), LossKind::SquaredError);
+  tape.backward(loss);
+  std::printf("The tape of one step, on the first batch, after backward:\n");
+  hg::print_tape(tape, std::cout, {.loss = loss, .gradients = true});
+  hg::save_tape_svg(tape, lesson.out_path("tape.svg"), {.loss = loss, .gradients = true});
+  lesson.figure("tape.svg", "one step's tape: x through the encoder's and the "
+                "decoder's linear and sigmoid to the loss, which reads x "
+                "again; every weight and bias gets its gradient back this way");
+}
+
 lessons::Curves train_sgd(hg::Lesson& lesson, const hg::LessonData& data,
                           Autoencoder& ae, const Settings& s) {
   lesson.step(3, "Train the autoencoder with plain SGD",
               "Stochastic gradient descent: w ← w − η ∂L/∂w on each mini-batch, "
               "one learning rate η for every weight whatever the size of its "
-              "gradient. Watch the loss fall epoch by epoch; with "
+              "gradient. First, one step's tape, node by node; then watch "
+              "the loss fall epoch by epoch; with "
               "--step=batch, watch each weight's gradient norm and how far "
               "one step moves it.");
+  show_tape(lesson, ae, data.train);
   hg::SGD sgd(hg::params(ae.encoder, ae.decoder), {.lr = s.sgd_lr});
   return fit(lesson, "sgd", ae, sgd, data, lesson.options().epochs,
              LossKind::SquaredError, lesson.options().seed + 1, true);

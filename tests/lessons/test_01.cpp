@@ -1,3 +1,6 @@
+#include <iterator>
+
+#include "../io/xml_check.hpp"
 #include "lesson_runner.hpp"
 
 // Lesson 01 on a few hundred images (--quick): every number it reports must
@@ -9,7 +12,23 @@
 // says that training did not make things worse.
 TEST_SUITE("lesson_01") {
   TEST_CASE("01_vanilla --quick trains and beats the mean image") {
-    auto r = lesson_test::run("01_vanilla", "--epochs 20 --side-epochs 10");
+    // It draws the tape of one step: one box per node its listing counts.
+    auto tape_picture = [](const std::filesystem::path& out, const std::string& output) {
+      const auto listed = output.find(" nodes; ‖grad‖ after backward");
+      REQUIRE(listed != std::string::npos);
+      const int nodes = std::stoi(output.substr(output.rfind('\n', listed) + 1));
+      std::ifstream in(out / "tape.svg");
+      REQUIRE_MESSAGE(in.good(), "01_vanilla wrote no tape.svg");
+      const std::string svg{std::istreambuf_iterator<char>(in), {}};
+      CHECK(xml_problem(svg) == "");
+      std::size_t boxes = 0;
+      for (auto i = svg.find("class=\"node\""); i != std::string::npos;
+           i = svg.find("class=\"node\"", i + 1))
+        ++boxes;
+      CHECK(boxes == std::size_t(nodes));
+      CHECK(nodes >= 8);  // input, four parameters, two layers, the loss
+    };
+    auto r = lesson_test::run("01_vanilla", "--epochs 20 --side-epochs 10", tape_picture);
     const bool real = lesson_test::have_fashion_mnist();
     const double baseline = r.at("mean_image_error");
     CHECK(r.at("compression") == doctest::Approx(24.5));
