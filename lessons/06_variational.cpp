@@ -17,9 +17,9 @@
 //   The encoder gives a Gaussian cloud q(z|x) = N(μ, diag σ²) per image;
 //   the loss asks that any point of the cloud decode back into the image,
 //   and that every cloud stay close to N(0, I). What that buys: samples
-//   from the prior, attribute vectors (one class's mean code minus
-//   another's) that turn one garment into another, a map of a 2-D code
-//   space; and, as the control, a plain autoencoder failing at sampling.
+//   from the prior (a plain autoencoder, the control, fails at that), and
+//   attribute vectors (one class's mean code minus another's) that turn
+//   one garment into another.
 //
 // How to run it
 //   scripts/lesson 06_variational             the full run
@@ -29,7 +29,7 @@
 //
 // What to look for
 //   - The −ELBO split into reconstruction and KL, and how many latent
-//     units carry any KL at all.
+//     units carry any KL at all; codes_2d.svg, the two busiest units.
 //   - samples_vae_vs_ae.png: whole garments from the VAE's prior, fragments
 //     from the plain autoencoder's random codes.
 //   - attribute_vectors.png: dresses turning into trousers, sneakers into
@@ -54,7 +54,7 @@ using hg::Var;
 // ---------------------------------------------------------------------------
 // The model. Two heads give μ and log σ² (log σ², not σ: any real output is
 // allowed, σ = e^{½ log σ²} is positive by construction, and the KL wants
-// log σ² anyway). Step 7's plain autoencoder is this network with μ as its
+// log σ² anyway). Step 4's plain autoencoder is this network with μ as its
 // code, no noise and no KL.
 struct VAE {
   hg::Linear hidden, to_mu, to_logvar, dec_hidden, dec_out;
@@ -150,16 +150,6 @@ double mean_image_bce(const hg::Dataset& train, const hg::Dataset& test) {
   return s / test.size();
 }
 
-// Φ⁻¹(p), the standard normal quantile, by bisection on ½ erfc(−t/√2).
-double normal_quantile(double p) {
-  double lo = -10, hi = 10;
-  for (int i = 0; i < 100; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
-}
-
 // Per class, the mean of the rows of `m` (one row per image of `d`).
 std::vector<std::vector<double>> class_means(const hg::Tensor& m, const hg::Dataset& d) {
   std::vector<std::vector<double>> mean(d.class_names.size(), std::vector<double>(m.cols()));
@@ -226,7 +216,7 @@ Bounds importance_weighted(VAE& vae, const hg::Dataset& data, int k, hg::Rng& rn
 // ---------------------------------------------------------------------------
 // The steps. Each opens with what it does and what to look for.
 struct Settings {
-  int latent = 20, hidden = 400, epochs_2d = 5, ae_epochs = 5;
+  int latent = 20, hidden = 400, ae_epochs = 5;
   int iw_samples = 100, iw_images = 1000;
 };
 
@@ -248,13 +238,6 @@ lessons::Curves fit(hg::Lesson& lesson, const std::string& name, hg::ParameterLi
     return loss(tape.input(b.images), run.rng);
   };
   return lessons::train(lesson, run, train, epochs, validate);
-}
-
-Loss vae_loss(VAE& vae) {
-  return [&vae](Var x, hg::Rng& noise) {
-    const NegElbo l = negative_elbo(vae, x, noise);
-    return l.rec + l.kl;
-  };
 }
 
 hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng, double& mean_bce) {
@@ -293,7 +276,12 @@ Trained train_vae(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, doub
   const lessons::Curves c = fit(
       lesson, "vae", hg::params(vae.hidden, vae.to_mu, vae.to_logvar, vae.dec_hidden,
                                 vae.dec_out),
-      data.train, lesson.options().epochs, lesson.options().seed + 1, vae_loss(vae), [&] {
+      data.train, lesson.options().epochs, lesson.options().seed + 1,
+      [&](Var x, hg::Rng& noise) {
+        const NegElbo l = negative_elbo(vae, x, noise);
+        return l.rec + l.kl;
+      },
+      [&] {
         const Parts v = evaluate(vae, data.validation, eval_seed);
         std::printf("  validation −ELBO %.2f = reconstruction %.2f + KL %.2f\n",
                     v.total(), v.rec, v.kl);
@@ -328,26 +316,66 @@ int active_units(hg::Lesson& lesson, VAE& vae, const hg::Dataset& test) {
     for (int j = 0; j < vae.latent(); ++j)
       kl[j] += 0.5 * (mu.at(n, j) * mu.at(n, j) + std::exp(lv.at(n, j)) - lv.at(n, j) - 1) /
                test.size();
-  std::sort(kl.rbegin(), kl.rend());
+  std::vector<int> unit(vae.latent());  // the units, most KL first
+  for (int j = 0; j < vae.latent(); ++j) unit[j] = j;
+  std::sort(unit.begin(), unit.end(), [&](int a, int b) { return kl[a] > kl[b]; });
   int used = 0;
   std::printf("KL per unit, largest first (nats):");
-  for (double k : kl) std::printf(" %.2f", k), used += k > 0.01;
+  for (int j : unit) std::printf(" %.2f", kl[j]), used += kl[j] > 0.01;
   std::printf("\nused: %d of %d units\n", used, vae.latent());
+  if (vae.latent() < 2) return used;
+  hg::ScatterPlot map{.title = "Lesson 6: the test images' μ on the two units with the most KL",
+                      .x_label = "μ, unit " + std::to_string(unit[0]),
+                      .y_label = "μ, unit " + std::to_string(unit[1]), .x = {}, .y = {},
+                      .labels = {}, .class_names = test.class_names};
+  for (int n = 0; n < std::min(3000, test.size()); ++n)
+    map.x.push_back(mu.at(n, unit[0])), map.y.push_back(mu.at(n, unit[1])),
+        map.labels.push_back(test.labels[std::size_t(n)]);
+  hg::save_svg(lesson.out_path("codes_2d.svg"), map);
+  lesson.figure("codes_2d.svg", "the test images' μ on the two busiest units, by "
+                "class (never shown to the model): classes in overlapping clouds "
+                "within a few units of 0, the prior's scale");
   return used;
 }
 
-hg::Tensor generate(hg::Lesson& lesson, VAE& vae, const hg::Dataset& test) {
-  lesson.step(4, "New images from the prior",
-              "Generation is two lines: z ~ N(0, I), x = σ(decode(z)). Look for "
-              "whole garments of every class, blurry as a mean image of p(x|z) is.");
-  hg::Rng rng(lesson.options().seed + 2);
-  hg::Tensor z({64, vae.latent()});
-  rng.fill_normal(z, 0.0f, 1.0f);
-  const hg::Tensor samples = decode(vae, z);
-  hg::write_png(lesson.out_path("prior_samples.png"),
-                hg::samples_grid(samples, test.height, test.width, 8, {.scale = 2}));
-  lesson.figure("prior_samples.png", "64 decodings of z ~ N(0, I)");
-  return samples;
+double sampling(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data,
+                const Settings& s, hg::Rng& rng) {
+  lesson.step(4, "New images from the prior, and the plain autoencoder's failure",
+              "Generation is two lines: z ~ N(0, I), x = σ(decode(z)). The control "
+              "is the same network with μ as its code, no noise, no KL; to be fair, "
+              "its random codes are drawn per unit from a Gaussian with that "
+              "unit's mean and spread over the validation images. Look for whole "
+              "garments from the VAE, fragments from the autoencoder: its codes "
+              "fill a thin region an independent Gaussian misses.");
+  hg::Rng sample_rng(lesson.options().seed + 2);
+  hg::Tensor z({32, s.latent});
+  sample_rng.fill_normal(z, 0.0f, 1.0f);
+  const hg::Tensor vae_samples = decode(vae, z);
+  VAE ae(data.train.pixels(), s.hidden, s.latent, rng);
+  fit(lesson, "ae", hg::params(ae.hidden, ae.to_mu, ae.dec_hidden, ae.dec_out), data.train,
+      s.ae_epochs, lesson.options().seed + 4,
+      [&](Var x, hg::Rng&) { return bce_with_logits(ae.decode_logits(ae.mu(x)), x); });
+  const hg::Tensor codes = encode_mu(ae, data.validation.images);
+  hg::Tensor random({vae_samples.rows(), s.latent});
+  for (int j = 0; j < s.latent; ++j) {
+    double m = 0, m2 = 0;
+    for (int i = 0; i < codes.rows(); ++i)
+      m += codes.at(i, j) / codes.rows(), m2 += std::pow(codes.at(i, j), 2) / codes.rows();
+    for (int i = 0; i < random.rows(); ++i)
+      random.at(i, j) = float(m + std::sqrt(std::max(0.0, m2 - m * m)) * rng.normal());
+  }
+  hg::write_png(lesson.out_path("samples_vae_vs_ae.png"),
+                hg::pairs_grid(vae_samples, decode(ae, random), data.test.height,
+                               data.test.width, vae_samples.rows(), 8, {.scale = 2}));
+  lesson.figure("samples_vae_vs_ae.png", "rows alternate: the VAE's samples from "
+                "the prior, whole garments; the plain autoencoder's random codes, fragments");
+  const hg::Tensor logits = lessons::forward_all(
+      data.test.images, [&](Var x) { return ae.decode_logits(ae.mu(x)); });
+  double bce = 0;
+  for (int n = 0; n < data.test.size(); ++n)
+    bce += bce_row(row(logits, n), row(data.test.images, n), logits.cols()) / data.test.size();
+  std::printf("plain autoencoder: test BCE %.2f nats per image\n", bce);
+  return bce;
 }
 
 // An attribute vector v = (mean μ of class `to`) − (mean μ of class `from`),
@@ -430,80 +458,8 @@ std::vector<Attribute> attributes(hg::Lesson& lesson, VAE& vae, const hg::Lesson
   return pairs;
 }
 
-Parts two_d(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s, hg::Rng& rng) {
-  lesson.step(6, "A VAE with a 2-D code: the whole space on one page",
-              "With two latent units the test images' means μ can be drawn, "
-              "coloured by class (never shown to the model), and a grid of "
-              "codes decoded. The grid is regular in probability, "
-              "z = (Φ⁻¹(u), Φ⁻¹(v)) for u, v = (i + ½)/20: each cell holds an "
-              "equal share of the prior. Look for a map of the catalogue.");
-  VAE vae(data.train.pixels(), s.hidden, 2, rng);
-  fit(lesson, "vae2d", hg::params(vae.hidden, vae.to_mu, vae.to_logvar, vae.dec_hidden,
-                                  vae.dec_out),
-      data.train, s.epochs_2d, lesson.options().seed + 3, vae_loss(vae));
-  const Parts test = evaluate(vae, data.test, lesson.options().seed + 100);
-  std::printf("2-D VAE: test −ELBO %.2f = reconstruction %.2f + KL %.2f nats\n",
-              test.total(), test.rec, test.kl);
-  const hg::Tensor mu = encode_mu(vae, data.test.images);
-  hg::ScatterPlot codes{.title = "Lesson 6: means μ(x) of the 2-D VAE, test images",
-                        .x_label = "μ₁", .y_label = "μ₂", .x = {}, .y = {},
-                        .labels = {}, .class_names = data.test.class_names};
-  for (int i = 0; i < std::min(3000, data.test.size()); ++i)
-    codes.x.push_back(mu.at(i, 0)), codes.y.push_back(mu.at(i, 1)),
-        codes.labels.push_back(data.test.labels[std::size_t(i)]);
-  hg::save_svg(lesson.out_path("codes_2d.svg"), codes);
-  lesson.figure("codes_2d.svg", "the test images' μ by class: clothes on one "
-                "side, footwear on the other, bags between");
-  const int n = 20;
-  hg::Tensor grid({n * n, 2});
-  for (int r = 0; r < n; ++r)    // rows: z₂ from high (top) to low
-    for (int c = 0; c < n; ++c)  // columns: z₁ from low to high
-      grid.at(r * n + c, 0) = float(normal_quantile((c + 0.5) / n)),
-      grid.at(r * n + c, 1) = float(normal_quantile((n - r - 0.5) / n));
-  hg::write_png(lesson.out_path("manifold_2d.png"),
-                hg::samples_grid(decode(vae, grid), data.test.height, data.test.width, n,
-                                 {.margin = 1}));
-  lesson.figure("manifold_2d.png", "the decoded grid: the whole catalogue, dim "
-                "blends along the seam between clothes and footwear");
-  return test;
-}
-
-double plain_autoencoder(hg::Lesson& lesson, const hg::LessonData& data,
-                         const Settings& s, const hg::Tensor& vae_samples, hg::Rng& rng) {
-  lesson.step(7, "Random codes through a plain autoencoder",
-              "The same network with μ as its code, no noise, no KL. To be fair, "
-              "its random codes are drawn per unit from a Gaussian with that "
-              "unit's mean and spread over the validation images. Look for "
-              "fragments: its codes fill a thin region an independent Gaussian misses.");
-  VAE ae(data.train.pixels(), s.hidden, s.latent, rng);
-  fit(lesson, "ae", hg::params(ae.hidden, ae.to_mu, ae.dec_hidden, ae.dec_out), data.train,
-      s.ae_epochs, lesson.options().seed + 4,
-      [&](Var x, hg::Rng&) { return bce_with_logits(ae.decode_logits(ae.mu(x)), x); });
-  const hg::Tensor codes = encode_mu(ae, data.validation.images);
-  hg::Tensor random({vae_samples.rows(), s.latent});
-  for (int j = 0; j < s.latent; ++j) {
-    double m = 0, m2 = 0;
-    for (int i = 0; i < codes.rows(); ++i)
-      m += codes.at(i, j) / codes.rows(), m2 += std::pow(codes.at(i, j), 2) / codes.rows();
-    for (int i = 0; i < random.rows(); ++i)
-      random.at(i, j) = float(m + std::sqrt(std::max(0.0, m2 - m * m)) * rng.normal());
-  }
-  hg::write_png(lesson.out_path("samples_vae_vs_ae.png"),
-                hg::pairs_grid(vae_samples, decode(ae, random), data.test.height,
-                               data.test.width, vae_samples.rows(), 8, {.scale = 2}));
-  lesson.figure("samples_vae_vs_ae.png", "rows alternate: the VAE's samples from "
-                "the prior, whole garments; the plain autoencoder's random codes, fragments");
-  const hg::Tensor logits = lessons::forward_all(
-      data.test.images, [&](Var x) { return ae.decode_logits(ae.mu(x)); });
-  double bce = 0;
-  for (int n = 0; n < data.test.size(); ++n)
-    bce += bce_row(row(logits, n), row(data.test.images, n), logits.cols()) / data.test.size();
-  std::printf("plain autoencoder: test BCE %.2f nats per image\n", bce);
-  return bce;
-}
-
 Bounds iw_bound(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, const Settings& s) {
-  lesson.step(8, "How loose is the ELBO? The importance-weighted bound",
+  lesson.step(6, "How loose is the ELBO? The importance-weighted bound",
               "With k draws from q(z|x) per image the bound tightens towards "
               "log p(x) (see importance_weighted). Both figures are bounds: "
               "−L_k lies below the −ELBO and, in expectation, above −log p(x); "
@@ -526,7 +482,6 @@ int main(int argc, char** argv) {
       .epochs = 10, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("latent", &s.latent, "size of the latent code z", 1, 784),
                 hg::flag("hidden", &s.hidden, "units of the hidden layers", 1, 4096),
-                hg::flag("epochs-2d", &s.epochs_2d, "epochs of the 2-D VAE (step 6)", 1, 1000),
                 hg::flag("ae-epochs", &s.ae_epochs, "epochs of the plain autoencoder", 1, 1000),
                 hg::flag("iw-samples", &s.iw_samples, "k, draws per image of the "
                          "importance-weighted bound", 1, 100000),
@@ -540,13 +495,11 @@ int main(int argc, char** argv) {
     VAE vae(data.train.pixels(), s.hidden, s.latent, rng);
     const Trained t = train_vae(lesson, vae, data, mean_bce);
     const int used = active_units(lesson, vae, data.test);
-    const hg::Tensor samples = generate(lesson, vae, data.test);
+    const double ae_bce = sampling(lesson, vae, data, s, rng);
     const std::vector<Attribute> attr = attributes(lesson, vae, data);
-    const Parts two = two_d(lesson, data, s, rng);
-    const double ae_bce = plain_autoencoder(lesson, data, s, samples, rng);
     const Bounds iw = iw_bound(lesson, vae, data, s);
 
-    lesson.step(9, "The numbers", "In nats per test image. The plain autoencoder "
+    lesson.step(7, "The numbers", "In nats per test image. The plain autoencoder "
                 "reconstructs better than the VAE, which pays for a space it can sample.");
     lesson.result("mean_image_bce", "mean image: BCE per test image", mean_bce);
     lesson.result("untrained_neg_elbo", "untrained VAE: test −ELBO", t.untrained.total());
@@ -565,8 +518,6 @@ int main(int argc, char** argv) {
       lesson.result(key + "_after", what + "nearer the mean " + to + ", at μ + v", a.after);
       lesson.result(key + "_random", what + "nearer, at μ + random (|v|)", a.random);
     }
-    lesson.result("vae2_test_neg_elbo", "2-D VAE: test −ELBO", two.total());
-    lesson.result("vae2_test_kl", "2-D VAE: test KL", two.kl);
     lesson.result("ae_test_bce", "plain autoencoder: test BCE", ae_bce);
     lesson.result("iw_samples", "k, draws per image of the bound", s.iw_samples);
     lesson.result("iw_neg_elbo", "−ELBO on the bound's test images", iw.neg_elbo);
@@ -574,13 +525,14 @@ int main(int argc, char** argv) {
                   iw.neg_iw);
     const double P = data.test.pixels();
     const std::pair<const char*, double> runs[] = {{"the VAE (−ELBO)", t.test.total()},
-        {"the 2-D VAE (−ELBO)", two.total()}, {"the plain autoencoder (BCE)", ae_bce}};
+                                                   {"the plain autoencoder (BCE)", ae_bce}};
     for (const auto& [what, nats] : runs)  // per pixel: the warning's unit
       lessons::warn_if_diverged(lesson, what, nats / P, "mean image", mean_bce / P);
 
     lesson.try_this({
         {"--latent 50", "TODO"},
-        {"--iw-samples 1000 --iw-images 200", "TODO"},
+        {"--latent 2", "TODO"},
+        {"--resume --iw-samples 1000", "TODO"},
     });
   });
 }
