@@ -2,75 +2,60 @@
 // ======================================
 //
 // What you will build
-//   An autoencoder whose code is a probability distribution, and whose
-//   decoder is a generator: draw a random code, decode it, get a new piece of
-//   clothing that was never in the data. The architecture is the classic one
-//   (Kingma & Welling, "Auto-Encoding Variational Bayes", 2013,
-//   https://arxiv.org/abs/1312.6114): 784 → 400 → 20 and back, ReLU, Adam
-//   with η = 1e-3, batches of 128.
+//   An autoencoder whose code is a probability distribution and whose
+//   decoder is a generator: draw a random code, decode it, get a garment
+//   that was never in the data. The classic architecture (Kingma & Welling,
+//   https://arxiv.org/abs/1312.6114): 784 → 400 → 20 and back, ReLU, Adam.
 //
 //       h      = relu(W₁ x + b₁)                     784 → 400
 //       μ      = W_μ h + b_μ,  log σ² = W_σ h + b_σ   400 → 20 and 20
 //       z      = μ + σ ⊙ ε,    ε ~ N(0, I)            the reparameterisation
 //       logits = W₄ relu(W₃ z + b₃) + b₄              20 → 400 → 784
-//       p(x|z) = Π_pixels Bernoulli(σ(logits))
-//
-//       −ELBO(x) = −log p(x|z)  +  KL( q(z|x) ‖ N(0, I) )
-//                = BCE(logits, x) + ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1)
+//       −ELBO(x) = BCE(logits, x) + ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1)
 //
 // What is new
-//   Every earlier encoder gave one code per image. This one gives a small
-//   Gaussian cloud q(z|x) = N(μ(x), diag σ²(x)) per image, and the loss asks
-//   two things at once: decode any point of the cloud back into the image
-//   (reconstruction), and keep every cloud close to the standard normal
-//   N(0, I) (the KL term). Step 2 says why that makes the code space
-//   something you can sample from; step 6 shows a plain autoencoder failing
-//   at exactly that.
+//   The encoder gives a Gaussian cloud q(z|x) = N(μ, diag σ²) per image;
+//   the loss asks that any point of the cloud decode back into the image,
+//   and that every cloud stay close to N(0, I). What that buys: samples
+//   from the prior (a plain autoencoder, the control, fails at that), and
+//   attribute vectors (one class's mean code minus another's) that turn
+//   one garment into another.
 //
 // How to run it
-//   scripts/lesson 06_variational             full run, about 30 s (50 s of CPU)
-//   scripts/lesson 06_variational --quick     a few seconds, fewer samples
-//   scripts/lesson 06_variational --step      pause between the steps
-//   scripts/lesson 06_variational --help      every flag
+//   scripts/lesson 06_variational             the full run
+//   scripts/lesson 06_variational --quick     a few hundred images, seconds
+//   scripts/lesson 06_variational --step      pause after each step
+//   scripts/lesson 06_variational --resume    continue an interrupted run
 //
 // What to look for
-//   - elbo.svg: the negative ELBO per image, in nats, falling from the
-//     "mean image" level, train and test close together.
-//   - The split of the loss: most nats go to reconstruction, about 18 to
-//     the KL, the price of a code you can sample.
-//   - samples_vae_vs_ae.png: left, VAE decodings of codes drawn from
-//     N(0, I), blurry but whole garments; right, a plain autoencoder
-//     decoding random codes, speckled fragments of garments.
-//   - interpolations.png: one garment morphing into another, every step a
-//     plausible garment.
-//   - codes_2d.svg and manifold_2d.png: with a 2-D code, the test images
-//     lie within about ±2.5 of 0, clothes on one side, footwear on the
-//     other, bags between, and the decoded grid is a map of the
-//     whole catalogue (dim blends along the seam between the two halves).
-//   - The importance-weighted estimate of −log p(x) (step 7) a few nats
-//     below the negative ELBO: the ELBO really is a lower bound.
-//   The figures of a full run are in lessons/README.md.
+//   - The −ELBO split into reconstruction and KL, and how many latent
+//     units carry any KL at all; codes_2d.svg, the two busiest units.
+//   - samples_vae_vs_ae.png: whole garments from the VAE's prior, fragments
+//     from the plain autoencoder's random codes.
+//   - attribute_vectors.png: dresses turning into trousers, sneakers into
+//     ankle boots; a random direction as long does not.
+//   - The importance-weighted bound below the −ELBO: the ELBO is loose.
+//   Each step prints what it does; the figures of a full run, and what the
+//   "Try this" experiments give, are in lessons/README.md.
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "common.hpp"
 #include "hourglass/hourglass.hpp"
 #include "hourglass/nn/log_sum_exp.hpp"
 
 using hg::Var;
 
 // ---------------------------------------------------------------------------
-// The model. Five Linear layers; `encode` gives the two vectors of the
-// approximate posterior q(z|x), `decode_logits` the Bernoulli logits of
-// p(x|z). Two separate heads for μ and log σ² read more plainly than one
-// layer of 2·latent outputs cut in half (which would be the same model).
-//
-// Why log σ² and not σ: the network's output can be any real number, and
-// σ = e^{½ log σ²} is then positive automatically; the KL needs log σ²
-// anyway, and an output near 0 means σ near 1, the prior's width.
+// The model. Two heads give μ and log σ² (log σ², not σ: any real output is
+// allowed, σ = e^{½ log σ²} is positive by construction, and the KL wants
+// log σ² anyway). Step 4's plain autoencoder is this network with μ as its
+// code, no noise and no KL.
 struct VAE {
   hg::Linear hidden, to_mu, to_logvar, dec_hidden, dec_out;
 
@@ -81,567 +66,484 @@ struct VAE {
         dec_hidden(latent, hidden_units, rng, hg::Init::He, "dec1"),
         dec_out(hidden_units, pixels, rng, hg::Init::Xavier, "dec2") {}
   VAE(const VAE&) = delete;  // an optimizer will point at the layers
-  VAE& operator=(const VAE&) = delete;
 
   int latent() const { return to_mu.out_features(); }
-
-  struct Posterior {
-    Var mu, logvar;  // (B, latent) each
-  };
-  Posterior encode(Var x) {
-    Var h = relu(hidden(x));            // h = relu(W₁x + b₁)
-    return {to_mu(h), to_logvar(h)};    // μ = W_μh + b_μ, log σ² = W_σh + b_σ
-  }
+  Var mu(Var x) { return to_mu(relu(hidden(x))); }
+  Var logvar(Var x) { return to_logvar(relu(hidden(x))); }
   Var decode_logits(Var z) { return dec_out(relu(dec_hidden(z))); }
-
-  hg::ParameterList params() {
-    return hg::params(hidden, to_mu, to_logvar, dec_hidden, dec_out);
-  }
 };
 
-// The reparameterisation trick: z = μ + σ ⊙ ε with ε ~ N(0, I) drawn from
-// our seeded Rng and put on the tape as a constant input. The randomness
-// sits in ε, which has no parameters, so z is an ordinary differentiable
-// function of μ and log σ²:  ∂z/∂μ = 1,  ∂z/∂log σ² = ½ σ ε.
-// (Sampling z ~ N(μ, σ²) directly would give the tape nothing to
-// differentiate: "draw a number" has no derivative.)
+// z = μ + σ ⊙ ε with ε ~ N(0, I) put on the tape as a constant: the
+// randomness sits in ε, which has no parameters, so z is differentiable in
+// μ and log σ² (∂z/∂μ = 1, ∂z/∂log σ² = ½ σ ε). "Draw a number" is not.
 Var reparameterise(Var mu, Var logvar, hg::Rng& rng) {
   hg::Tensor eps(mu.shape());
   rng.fill_normal(eps, 0.0f, 1.0f);
   return mu + exp(0.5f * logvar) * mu.tape().input(eps);
 }
 
-// The loss, per image (summed over pixels and latent units, averaged over
-// the batch), in its two parts. One sample of z per image is enough: the
-// batch averages the noise out over many images.
+// The loss per image (summed over pixels and latent units, averaged over
+// the batch), in its two parts. One draw of z per image: the batch
+// averages the noise.
 struct NegElbo {
-  Var rec, kl, total;
+  Var rec, kl;
 };
 NegElbo negative_elbo(VAE& vae, Var x, hg::Rng& rng) {
-  VAE::Posterior q = vae.encode(x);
-  Var z = reparameterise(q.mu, q.logvar, rng);
-  Var rec = bce_with_logits(vae.decode_logits(z), x);  // −log p(x|z)
-  Var kl = gaussian_kl(q.mu, q.logvar);                // closed form
-  return {rec, kl, rec + kl};
+  Var h = relu(vae.hidden(x));
+  Var mu = vae.to_mu(h), logvar = vae.to_logvar(h);
+  Var z = reparameterise(mu, logvar, rng);
+  return {bce_with_logits(vae.decode_logits(z), x),  // −log p(x|z)
+          gaussian_kl(mu, logvar)};                  // KL(q(z|x) ‖ N(0, I))
 }
 
-// One epoch of training; returns the mean reconstruction and KL per image.
+// ---------------------------------------------------------------------------
+// Measuring and decoding, forward only.
 struct Parts {
   double rec = 0, kl = 0;
   double total() const { return rec + kl; }
 };
-Parts train_epoch(VAE& vae, hg::Optimizer& opt, const hg::Dataset& train,
-                  int batch_size, hg::Rng& rng, hg::Tape& tape, int epoch,
-                  int epochs) {
-  hg::ProgressBar bar(epoch, epochs, train.size());
-  Parts sum;
-  int seen = 0;
-  for (const hg::Batch& batch : hg::batches(train, batch_size, rng)) {
-    tape.clear();
-    NegElbo l = negative_elbo(vae, tape.input(batch.images), rng);
-    opt.zero_grad();
-    tape.backward(l.total);
-    opt.step();
-    sum.rec += l.rec.item() * batch.size();
-    sum.kl += l.kl.item() * batch.size();
-    seen += batch.size();
-    bar.update(seen, sum.total() / seen);
-  }
-  bar.finish(sum.total() / seen);
-  return {sum.rec / seen, sum.kl / seen};
-}
 
-// The negative ELBO over a whole set, forward only. The noise comes from a
-// fresh Rng with a fixed seed, so two evaluations see the same ε.
-Parts evaluate(VAE& vae, const hg::Dataset& data, hg::Tape& tape,
-               std::uint64_t seed) {
+// The −ELBO over a set, ε from a fixed seed: two calls see the same noise.
+Parts evaluate(VAE& vae, const hg::Dataset& data, std::uint64_t seed) {
   hg::Rng noise(seed);
+  hg::Tape tape;
   Parts sum;
-  hg::Batches eval(data, 500);
-  for (const hg::Batch& batch : eval) {
+  for (const hg::Batch& batch : hg::Batches(data, 500)) {
     tape.clear();
-    NegElbo l = negative_elbo(vae, tape.input(batch.images), noise);
+    const NegElbo l = negative_elbo(vae, tape.input(batch.images), noise);
     sum.rec += l.rec.item() * batch.size();
     sum.kl += l.kl.item() * batch.size();
   }
   return {sum.rec / data.size(), sum.kl / data.size()};
 }
 
-// μ and log σ² of every image, in order: (N, latent) each.
-struct Codes {
-  hg::Tensor mu, logvar;
-};
-Codes encode_all(VAE& vae, const hg::Dataset& data, hg::Tape& tape) {
-  Codes c{hg::Tensor({data.size(), vae.latent()}),
-          hg::Tensor({data.size(), vae.latent()})};
-  std::size_t at = 0;
-  hg::Batches eval(data, 500);
-  for (const hg::Batch& batch : eval) {
-    tape.clear();
-    VAE::Posterior q = vae.encode(tape.input(batch.images));
-    std::copy(q.mu.value().begin(), q.mu.value().end(), c.mu.begin() + at);
-    std::copy(q.logvar.value().begin(), q.logvar.value().end(),
-              c.logvar.begin() + at);
-    at += q.mu.value().size();
-  }
-  return c;
+hg::Tensor encode_mu(VAE& vae, const hg::Tensor& images) {
+  return lessons::forward_all(images, [&](Var x) { return vae.mu(x); });
 }
-
-// Images σ(decode(z)) for a batch of codes z (N, latent): the generator.
-template <class Model>
-hg::Tensor decode(Model& model, const hg::Tensor& z, hg::Tape& tape) {
-  tape.clear();
-  return sigmoid(model.decode_logits(tape.input(z))).value();
+hg::Tensor decode(VAE& vae, const hg::Tensor& z) {  // σ(decode(z)): the generator
+  return lessons::forward_all(z, [&](Var c) { return sigmoid(vae.decode_logits(c)); });
 }
+const float* row(const hg::Tensor& t, int n) { return t.data() + std::size_t(n) * t.cols(); }
 
-// ---------------------------------------------------------------------------
-// The plain deep autoencoder of lesson 02, sized like the VAE (784-400-20,
-// ReLU, a linear code), trained on the same cross-entropy without noise and
-// without the KL: the control experiment for "can its codes be sampled?".
-struct PlainAutoencoder {
-  hg::Linear e1, e2, d1, d2;
-  PlainAutoencoder(int pixels, int hidden_units, int code, hg::Rng& rng)
-      : e1(pixels, hidden_units, rng, hg::Init::He, "ae.e1"),
-        e2(hidden_units, code, rng, hg::Init::Xavier, "ae.e2"),
-        d1(code, hidden_units, rng, hg::Init::He, "ae.d1"),
-        d2(hidden_units, pixels, rng, hg::Init::Xavier, "ae.d2") {}
-  PlainAutoencoder(const PlainAutoencoder&) = delete;
-  PlainAutoencoder& operator=(const PlainAutoencoder&) = delete;
-
-  Var encode(Var x) { return e2(relu(e1(x))); }
-  Var decode_logits(Var z) { return d2(relu(d1(z))); }
-  hg::ParameterList params() { return hg::params(e1, e2, d1, d2); }
-};
-
-double train_ae_epoch(PlainAutoencoder& ae, hg::Optimizer& opt,
-                      const hg::Dataset& train, int batch_size, hg::Rng& rng,
-                      hg::Tape& tape, int epoch, int epochs) {
-  hg::ProgressBar bar(epoch, epochs, train.size());
-  double sum = 0;
-  int seen = 0;
-  for (const hg::Batch& batch : hg::batches(train, batch_size, rng)) {
-    tape.clear();
-    Var x = tape.input(batch.images);
-    Var loss = bce_with_logits(ae.decode_logits(ae.encode(x)), x);
-    opt.zero_grad();
-    tape.backward(loss);
-    opt.step();
-    sum += loss.item() * batch.size();
-    seen += batch.size();
-    bar.update(seen, sum / seen);
-  }
-  bar.finish(sum / seen);
-  return sum / seen;
-}
-
-// ---------------------------------------------------------------------------
-// Small numerical helpers of the lesson.
-
-// −log p(x|z) of one image from its logits: Σ_pixels of the stable BCE
-// max(l, 0) − x l + log(1 + e^−|l|).
+// −log p(x|z) of one image from its logits: Σ max(l, 0) − x l + log(1 + e^−|l|).
 double bce_row(const float* logits, const float* x, int n) {
   double s = 0;
-  for (int i = 0; i < n; ++i) {
-    const double l = logits[i];
-    s += std::max(l, 0.0) - x[i] * l + std::log1p(std::exp(-std::fabs(l)));
-  }
+  for (int i = 0; i < n; ++i)
+    s += std::max(logits[i], 0.0f) - x[i] * logits[i] +
+         std::log1p(std::exp(-std::fabs(double(logits[i]))));
   return s;
 }
 
-// The BCE per image of answering every image with the mean training image,
-// p = mean pixel: exactly the negative ELBO of a VAE whose code carries
-// nothing (μ = 0, σ = 1 gives KL = 0; the best such decoder outputs the
-// mean). Any VAE that uses its code must beat it.
+// The mean BCE per image of the answer p = the mean training image: the
+// −ELBO of a VAE whose code carries nothing (μ = 0, σ = 1: KL = 0).
 double mean_image_bce(const hg::Dataset& train, const hg::Dataset& test) {
   const int P = train.pixels();
-  std::vector<double> p(P, 0.0);
-  for (int i = 0; i < train.size(); ++i)
-    for (int j = 0; j < P; ++j) p[j] += train.images[std::size_t(i) * P + j];
-  double s = 0;
+  std::vector<float> logit(P);
   for (int j = 0; j < P; ++j) {
-    const double pj = std::clamp(p[j] / train.size(), 1e-6, 1 - 1e-6);
-    for (int i = 0; i < test.size(); ++i) {
-      const double x = test.images[std::size_t(i) * P + j];
-      s -= x * std::log(pj) + (1 - x) * std::log(1 - pj);
-    }
+    double p = 0;
+    for (int i = 0; i < train.size(); ++i) p += train.images.at(i, j);
+    p = std::clamp(p / train.size(), 1e-6, 1 - 1e-6);
+    logit[j] = float(std::log(p / (1 - p)));
   }
+  double s = 0;
+  for (int i = 0; i < test.size(); ++i) s += bce_row(logit.data(), row(test.images, i), P);
   return s / test.size();
 }
 
-// Φ⁻¹(p), the standard normal quantile, by bisection on Φ(t) = ½ erfc(−t/√2):
-// slow but plainly right, and we need only a few dozen values.
-double normal_quantile(double p) {
-  double lo = -10, hi = 10;
-  for (int i = 0; i < 100; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    if (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p) lo = mid; else hi = mid;
+// Per class, the mean of the rows of `m` (one row per image of `d`).
+std::vector<std::vector<double>> class_means(const hg::Tensor& m, const hg::Dataset& d) {
+  std::vector<std::vector<double>> mean(d.class_names.size(), std::vector<double>(m.cols()));
+  const std::vector<int> count = hg::class_counts(d);
+  for (int i = 0; i < d.size(); ++i) {
+    const int c = d.labels[std::size_t(i)];
+    for (int j = 0; j < m.cols(); ++j) mean[c][j] += m.at(i, j) / count[c];
   }
-  return 0.5 * (lo + hi);
+  return mean;
 }
 
-// Tiles side by side: `rows` rows, each `cols` tiles of `left`, one blank,
-// `cols` tiles of `right`, as one tile matrix for samples_grid.
-hg::Tensor beside(const hg::Tensor& left, const hg::Tensor& right, int rows,
-                  int cols) {
-  const int P = left.cols();
-  hg::Tensor tiles({rows * (2 * cols + 1), P}, 0.5f);
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) {
-      const std::size_t src = std::size_t(r * cols + c) * P;
-      std::copy_n(left.begin() + src, P,
-                  tiles.begin() + std::size_t(r * (2 * cols + 1) + c) * P);
-      std::copy_n(right.begin() + src, P,
-                  tiles.begin() + std::size_t(r * (2 * cols + 1) + cols + 1 + c) * P);
-    }
-  return tiles;
+// The codes z + α·shift, row by row.
+hg::Tensor moved(const hg::Tensor& z, const std::vector<double>& shift, double alpha) {
+  hg::Tensor out = z;
+  for (int n = 0; n < z.rows(); ++n)
+    for (int j = 0; j < z.cols(); ++j) out.at(n, j) += float(alpha * shift[j]);
+  return out;
 }
 
 // ---------------------------------------------------------------------------
-// The importance-weighted estimate of log p(x) (Burda, Grosse &
-// Salakhutdinov, https://arxiv.org/abs/1509.00519). With k samples
-// z_s = μ + σ ⊙ ε_s from q(z|x) and the weights
-//   w_s = p(x|z_s) p(z_s) / q(z_s|x),
+// The importance-weighted bound (Burda, Grosse & Salakhutdinov,
+// https://arxiv.org/abs/1509.00519). With k draws z_s = μ + σ ⊙ ε_s from
+// q(z|x) and w_s = p(x|z_s) p(z_s) / q(z_s|x), i.e.
 //   log w_s = −BCE(decode(z_s), x) − ½ Σ_j z_sj² + ½ Σ_j (ε_sj² + log σ_j²)
-// (the ½ log 2π of each Gaussian density cancels between p(z) and q(z|x)),
-//   log p(x) ≈ log (1/k) Σ_s w_s        = log_mean_exp(log w)  (IWAE bound)
-//   ELBO     ≈     (1/k) Σ_s log w_s                            (its k = 1 form)
-// Both are lower bounds on log p(x); by Jensen's inequality the first is
-// the tighter, and it tends to log p(x) as k grows. Returned as −log p(x)
-// per image, in nats: the number papers report.
-struct Likelihood {
-  double elbo_nll = 0, iw_nll = 0;
+// (the ½ log 2π of the two Gaussian densities cancel),
+//   L_k = log (1/k) Σ_s w_s     and    ELBO ≈ (1/k) Σ_s log w_s.
+// E[L_k] ≤ log p(x) for every k, rising towards it as k grows, and L_k ≥
+// the ELBO estimate from the same draws. Returned negated, in nats per
+// image: −L_k lies above −log p(x) in expectation; it is not −log p(x).
+struct Bounds {
+  double neg_elbo = 0, neg_iw = 0;
 };
-Likelihood importance_weighted(VAE& vae, const hg::Dataset& data, int k,
-                               hg::Tape& tape, hg::Rng& rng) {
+Bounds importance_weighted(VAE& vae, const hg::Dataset& data, int k, hg::Rng& rng) {
   const int L = vae.latent(), P = data.pixels();
-  Likelihood sum;
-  hg::Batches eval(data, 250);
-  for (const hg::Batch& batch : eval) {
-    const int B = batch.size();
-    tape.clear();
-    VAE::Posterior q = vae.encode(tape.input(batch.images));
-    const hg::Tensor mu = q.mu.value(), logvar = q.logvar.value();  // copies
-    std::vector<double> logw(std::size_t(B) * k);  // (B, k)
-    hg::Tensor eps({B, L}), z({B, L});
-    for (int s = 0; s < k; ++s) {
-      rng.fill_normal(eps, 0.0f, 1.0f);
-      for (std::size_t i = 0; i < z.size(); ++i)
-        z[i] = mu[i] + std::exp(0.5f * logvar[i]) * eps[i];
-      tape.clear();
-      const hg::Tensor& logits = vae.decode_logits(tape.input(z)).value();
-      for (int b = 0; b < B; ++b) {
-        double log_prior_over_q = 0;
-        for (int j = 0; j < L; ++j) {
-          const std::size_t at = std::size_t(b) * L + j;
-          log_prior_over_q += 0.5 * (double(eps[at]) * eps[at] + logvar[at] -
-                                     double(z[at]) * z[at]);
-        }
-        logw[std::size_t(b) * k + s] =
-            -bce_row(logits.data() + std::size_t(b) * P,
-                     batch.images.data() + std::size_t(b) * P, P) +
-            log_prior_over_q;
-      }
-    }
-    for (int b = 0; b < B; ++b) {
-      const std::span<const double> w(logw.data() + std::size_t(b) * k, k);
-      double mean = 0;
-      for (double v : w) mean += v / k;
-      sum.elbo_nll -= mean;
-      sum.iw_nll -= hg::log_mean_exp(w);
+  const hg::Tensor mu = encode_mu(vae, data.images);
+  const hg::Tensor logvar =
+      lessons::forward_all(data.images, [&](Var x) { return vae.logvar(x); });
+  std::vector<double> logw(std::size_t(data.size()) * k);  // (N, k)
+  hg::Tensor eps(mu.shape()), z(mu.shape());
+  for (int s = 0; s < k; ++s) {
+    rng.fill_normal(eps, 0.0f, 1.0f);
+    for (std::size_t i = 0; i < z.size(); ++i)
+      z[i] = mu[i] + std::exp(0.5f * logvar[i]) * eps[i];
+    const hg::Tensor logits =
+        lessons::forward_all(z, [&](Var c) { return vae.decode_logits(c); });
+    for (int n = 0; n < data.size(); ++n) {
+      double log_prior_over_q = 0;
+      for (int j = 0; j < L; ++j)
+        log_prior_over_q += 0.5 * (double(eps.at(n, j)) * eps.at(n, j) +
+                                   logvar.at(n, j) - double(z.at(n, j)) * z.at(n, j));
+      logw[std::size_t(n) * k + s] =
+          log_prior_over_q - bce_row(row(logits, n), row(data.images, n), P);
     }
   }
-  return {sum.elbo_nll / data.size(), sum.iw_nll / data.size()};
+  Bounds b;
+  for (int n = 0; n < data.size(); ++n) {
+    const std::span<const double> w(logw.data() + std::size_t(n) * k, k);
+    for (double v : w) b.neg_elbo -= v / k;
+    b.neg_iw -= hg::log_mean_exp(w);
+  }
+  return {b.neg_elbo / data.size(), b.neg_iw / data.size()};
 }
 
-int main(int argc, char** argv) {
-  int latent = 20, hidden = 400;
-  int epochs_2d = 5, ae_epochs = 5;
+// ---------------------------------------------------------------------------
+// The steps. Each opens with what it does and what to look for.
+struct Settings {
+  int latent = 20, hidden = 400, ae_epochs = 5;
   int iw_samples = 100, iw_images = 1000;
-  hg::LessonInfo info{
+};
+
+// Trains with Adam through the harness (NaN stop, --step stops, checkpoint,
+// --resume). ε comes from the run's own Rng, which the checkpoint keeps, so
+// a resumed run draws the noise an unbroken one would have drawn.
+using Loss = std::function<Var(Var x, hg::Rng& noise)>;
+lessons::Curves fit(hg::Lesson& lesson, const std::string& name, hg::ParameterList params,
+                    const hg::Dataset& train, int epochs, std::uint64_t seed,
+                    const Loss& loss, const std::function<double()>& validate = nullptr) {
+  const hg::LessonOptions& o = lesson.options();
+  hg::Adam adam(std::move(params), {.lr = o.lr});
+  lessons::Run run{.name = name, .opt = adam, .batch_size = o.batch_size,
+                   .rng = hg::Rng(seed), .checkpoint = true, .loss = {}};
+  std::ostringstream shapes;  // the model's sizes: what a resumed run must match
+  for (const hg::Parameter* p : adam.parameters()) shapes << p->value.shape() << ' ';
+  run.settings = {{"shapes", shapes.str()}};
+  run.loss = [&](hg::Tape& tape, const hg::Batch& b) {
+    return loss(tape.input(b.images), run.rng);
+  };
+  return lessons::train(lesson, run, train, epochs, validate);
+}
+
+hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng, double& mean_bce) {
+  lesson.step(1, "Load Fashion-MNIST, and the loss of learning nothing",
+              "Each gray level is read as the probability of ink, and the "
+              "decoder is scored by binary cross-entropy summed over the 784 "
+              "pixels: nats per image (gray targets make this a score, not a "
+              "true probability of the image). The level to beat: answer "
+              "every image with the mean training image.");
+  const hg::LessonOptions& o = lesson.options();
+  hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
+  std::printf("train %d, validation %d, test %d images%s\n", data.train.size(),
+              data.validation.size(), data.test.size(),
+              data.synthetic ? " (synthetic shapes)" : "");
+  mean_bce = mean_image_bce(data.train, data.test);
+  std::printf("mean image: %.1f nats per test image\n", mean_bce);
+  return data;
+}
+
+struct Trained {
+  Parts untrained, test;
+  double last_train = 0;
+};
+
+Trained train_vae(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, double mean_bce) {
+  lesson.step(2, "Train the VAE: why its code can be sampled",
+              "A plain autoencoder decodes only its training codes; the space "
+              "between them is nobody's. The VAE decodes a noisy code "
+              "z ~ q(z|x), so each image owns a region and neighbours must "
+              "decode alike, and the KL packs the regions around 0 at the "
+              "prior's scale: a z drawn from N(0, I) lands where the decoder "
+              "was trained. Watch the −ELBO per image fall, and its split.");
+  const std::uint64_t eval_seed = lesson.options().seed + 100;
+  Trained t{.untrained = evaluate(vae, data.test, eval_seed), .test = {}};
+  std::printf("untrained VAE: −ELBO %.1f nats per test image\n", t.untrained.total());
+  const lessons::Curves c = fit(
+      lesson, "vae", hg::params(vae.hidden, vae.to_mu, vae.to_logvar, vae.dec_hidden,
+                                vae.dec_out),
+      data.train, lesson.options().epochs, lesson.options().seed + 1,
+      [&](Var x, hg::Rng& noise) {
+        const NegElbo l = negative_elbo(vae, x, noise);
+        return l.rec + l.kl;
+      },
+      [&] {
+        const Parts v = evaluate(vae, data.validation, eval_seed);
+        std::printf("  validation −ELBO %.2f = reconstruction %.2f + KL %.2f\n",
+                    v.total(), v.rec, v.kl);
+        return v.total();
+      });
+  t.test = evaluate(vae, data.test, eval_seed);
+  t.last_train = c.train_loss.empty() ? NAN : c.train_loss.back();
+  const double last = c.epoch.empty() ? 1 : c.epoch.back();
+  hg::save_svg(lesson.out_path("elbo.svg"),
+               hg::LinePlot{.title = "Lesson 6: negative ELBO per image",
+                            .x_label = "epoch", .y_label = "−ELBO (nats per image)",
+                            .series = {{"train (running mean)", c.epoch, c.train_loss},
+                                       {"validation (fixed ε)", c.epoch, c.val_error},
+                                       {"mean image", {1.0, last}, {mean_bce, mean_bce}}}});
+  lesson.figure("elbo.svg", "−ELBO per image by epoch, training and validation "
+                "close together, far below the mean image's level");
+  return t;
+}
+
+// A unit whose average KL is ~0 has q(z_j|x) = N(0, 1) for every image: it
+// costs nothing and carries nothing.
+int active_units(hg::Lesson& lesson, VAE& vae, const hg::Dataset& test) {
+  lesson.step(3, "How many latent units does the model use?",
+              "The KL of each unit, ½(μ_j² + σ_j² − log σ_j² − 1), averaged over "
+              "the test images; a unit above 0.01 nats counts as used. The KL "
+              "charges every unit for what it carries, so the VAE switches off "
+              "the units it cannot afford: look at how many there are.");
+  const hg::Tensor mu = encode_mu(vae, test.images);
+  const hg::Tensor lv = lessons::forward_all(test.images, [&](Var x) { return vae.logvar(x); });
+  std::vector<double> kl(vae.latent(), 0.0);
+  for (int n = 0; n < test.size(); ++n)
+    for (int j = 0; j < vae.latent(); ++j)
+      kl[j] += 0.5 * (mu.at(n, j) * mu.at(n, j) + std::exp(lv.at(n, j)) - lv.at(n, j) - 1) /
+               test.size();
+  std::vector<int> unit(vae.latent());  // the units, most KL first
+  for (int j = 0; j < vae.latent(); ++j) unit[j] = j;
+  std::sort(unit.begin(), unit.end(), [&](int a, int b) { return kl[a] > kl[b]; });
+  int used = 0;
+  std::printf("KL per unit, largest first (nats):");
+  for (int j : unit) std::printf(" %.2f", kl[j]), used += kl[j] > 0.01;
+  std::printf("\nused: %d of %d units\n", used, vae.latent());
+  if (vae.latent() < 2) return used;
+  hg::ScatterPlot map{.title = "Lesson 6: the test images' μ on the two units with the most KL",
+                      .x_label = "μ, unit " + std::to_string(unit[0]),
+                      .y_label = "μ, unit " + std::to_string(unit[1]), .x = {}, .y = {},
+                      .labels = {}, .class_names = test.class_names};
+  for (int n = 0; n < std::min(3000, test.size()); ++n)
+    map.x.push_back(mu.at(n, unit[0])), map.y.push_back(mu.at(n, unit[1])),
+        map.labels.push_back(test.labels[std::size_t(n)]);
+  hg::save_svg(lesson.out_path("codes_2d.svg"), map);
+  lesson.figure("codes_2d.svg", "the test images' μ on the two busiest units, by "
+                "class (never shown to the model): classes in overlapping clouds "
+                "within a few units of 0, the prior's scale");
+  return used;
+}
+
+double sampling(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data,
+                const Settings& s, hg::Rng& rng) {
+  lesson.step(4, "New images from the prior, and the plain autoencoder's failure",
+              "Generation is two lines: z ~ N(0, I), x = σ(decode(z)). The control "
+              "is the same network with μ as its code, no noise, no KL; to be fair, "
+              "its random codes are drawn per unit from a Gaussian with that "
+              "unit's mean and spread over the validation images. Look for whole "
+              "garments from the VAE, fragments from the autoencoder: its codes "
+              "fill a thin region an independent Gaussian misses.");
+  hg::Rng sample_rng(lesson.options().seed + 2);
+  hg::Tensor z({32, s.latent});
+  sample_rng.fill_normal(z, 0.0f, 1.0f);
+  const hg::Tensor vae_samples = decode(vae, z);
+  VAE ae(data.train.pixels(), s.hidden, s.latent, rng);
+  fit(lesson, "ae", hg::params(ae.hidden, ae.to_mu, ae.dec_hidden, ae.dec_out), data.train,
+      s.ae_epochs, lesson.options().seed + 4,
+      [&](Var x, hg::Rng&) { return bce_with_logits(ae.decode_logits(ae.mu(x)), x); });
+  const hg::Tensor codes = encode_mu(ae, data.validation.images);
+  hg::Tensor random({vae_samples.rows(), s.latent});
+  for (int j = 0; j < s.latent; ++j) {
+    double m = 0, m2 = 0;
+    for (int i = 0; i < codes.rows(); ++i)
+      m += codes.at(i, j) / codes.rows(), m2 += std::pow(codes.at(i, j), 2) / codes.rows();
+    for (int i = 0; i < random.rows(); ++i)
+      random.at(i, j) = float(m + std::sqrt(std::max(0.0, m2 - m * m)) * rng.normal());
+  }
+  hg::write_png(lesson.out_path("samples_vae_vs_ae.png"),
+                hg::pairs_grid(vae_samples, decode(ae, random), data.test.height,
+                               data.test.width, vae_samples.rows(), 8, {.scale = 2}));
+  lesson.figure("samples_vae_vs_ae.png", "rows alternate: the VAE's samples from "
+                "the prior, whole garments; the plain autoencoder's random codes, fragments");
+  const hg::Tensor logits = lessons::forward_all(
+      data.test.images, [&](Var x) { return ae.decode_logits(ae.mu(x)); });
+  double bce = 0;
+  for (int n = 0; n < data.test.size(); ++n)
+    bce += bce_row(row(logits, n), row(data.test.images, n), logits.cols()) / data.test.size();
+  std::printf("plain autoencoder: test BCE %.2f nats per image\n", bce);
+  return bce;
+}
+
+// An attribute vector v = (mean μ of class `to`) − (mean μ of class `from`),
+// over the training images, added to the codes of `from`'s test images.
+// Judged in pixels: the share of decodings nearer the mean `to` image than
+// the mean `from` image, at μ, at μ + v, and at μ + r for a random r as
+// long as v (the control: does any push that far do it?).
+struct Attribute {
+  int from, to;
+  double before = 0, after = 0, random = 0;
+};
+
+// Measures `a` and returns its strip: 4 rows, μ + α v for α = 0, ¼, …, 1½.
+hg::Tensor attribute(VAE& vae, const hg::LessonData& data, Attribute& a, hg::Rng& rng) {
+  const auto codes = class_means(encode_mu(vae, data.train.images), data.train);
+  const auto images = class_means(data.train.images, data.train);
+  std::vector<double> v(vae.latent()), r(vae.latent());
+  double v2 = 0, r2 = 0;
+  for (int j = 0; j < vae.latent(); ++j)
+    v[j] = codes[a.to][j] - codes[a.from][j], r[j] = rng.normal(),
+    v2 += v[j] * v[j], r2 += r[j] * r[j];
+  for (double& x : r) x *= std::sqrt(v2 / r2);
+  const hg::Tensor mu_test = encode_mu(vae, data.test.images);
+  std::vector<int> of_class;
+  for (int i = 0; i < data.test.size() && of_class.size() < 200; ++i)
+    if (data.test.labels[std::size_t(i)] == a.from) of_class.push_back(i);
+  hg::check(!of_class.empty(), "attribute vector: no test image of class ", a.from);
+  hg::Tensor mu({int(of_class.size()), vae.latent()});
+  for (int n = 0; n < mu.rows(); ++n)
+    std::copy_n(row(mu_test, of_class[n]), mu.cols(), mu.begin() + n * mu.cols());
+  auto share_nearer_to = [&](const hg::Tensor& z) {
+    const hg::Tensor x = decode(vae, z);
+    int nearer = 0;
+    for (int n = 0; n < x.rows(); ++n) {
+      double d = 0;  // ‖x − to‖² − ‖x − from‖²
+      for (int p = 0; p < x.cols(); ++p)
+        d += std::pow(x.at(n, p) - images[a.to][p], 2) - std::pow(x.at(n, p) - images[a.from][p], 2);
+      nearer += d < 0;
+    }
+    return double(nearer) / x.rows();
+  };
+  a.before = share_nearer_to(mu);
+  a.after = share_nearer_to(moved(mu, v, 1));
+  a.random = share_nearer_to(moved(mu, r, 1));
+  const int rows = std::min(4, mu.rows()), steps = 7;
+  hg::Tensor strip({rows * steps, data.test.pixels()});
+  for (int s = 0; s < steps; ++s) {
+    const hg::Tensor x = decode(vae, moved(mu, v, 0.25 * s));
+    for (int n = 0; n < rows; ++n)
+      std::copy_n(row(x, n), x.cols(), strip.begin() + (n * steps + s) * x.cols());
+  }
+  return strip;
+}
+
+std::vector<Attribute> attributes(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data) {
+  lesson.step(5, "Attribute vectors: arithmetic on codes",
+              "v = (mean code μ of one class) − (mean μ of another), over the "
+              "training images: dress → trouser and sneaker → ankle boot. Added "
+              "to a test image's code, it should turn the garment into the "
+              "other class; a random direction as long as v is the control. "
+              "Judged in pixels: is the decoding nearer the other class's mean image?");
+  std::vector<Attribute> pairs{{.from = 3, .to = 1}, {.from = 7, .to = 9}};
+  hg::Rng rng(lesson.options().seed + 6);
+  const std::vector<std::string>& name = data.test.class_names;
+  std::vector<float> tiles;
+  for (Attribute& a : pairs) {
+    const hg::Tensor strip = attribute(vae, data, a, rng);
+    std::printf("%s → %s: share of decodings nearer the mean %s: %.2f at μ, "
+                "%.2f at μ + v, %.2f at μ + random\n", name[a.from].c_str(),
+                name[a.to].c_str(), name[a.to].c_str(), a.before, a.after, a.random);
+    tiles.insert(tiles.end(), strip.begin(), strip.end());
+  }
+  hg::Tensor all({int(tiles.size()) / data.test.pixels(), data.test.pixels()});
+  std::copy(tiles.begin(), tiles.end(), all.begin());
+  hg::write_png(lesson.out_path("attribute_vectors.png"),
+                hg::samples_grid(all, data.test.height, data.test.width, 7, {.scale = 2}));
+  lesson.figure("attribute_vectors.png", "rows: four test dresses, then four "
+                "sneakers, decoded at μ + α v for α = 0, ¼, …, 1½: the dresses "
+                "become trousers, the sneakers ankle boots");
+  return pairs;
+}
+
+Bounds iw_bound(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, const Settings& s) {
+  lesson.step(6, "How loose is the ELBO? The importance-weighted bound",
+              "With k draws from q(z|x) per image the bound tightens towards "
+              "log p(x) (see importance_weighted). Both figures are bounds: "
+              "−L_k lies below the −ELBO and, in expectation, above −log p(x); "
+              "the gap between them is part of what q(z|x) not being the true "
+              "posterior costs.");
+  hg::Rng rng(lesson.options().seed + 5);
+  const hg::Dataset some = hg::take(data.test, s.iw_images);
+  const Bounds b = importance_weighted(vae, some, s.iw_samples, rng);
+  std::printf("on %d test images, k = %d: −ELBO %.2f, −L_k %.2f nats\n", some.size(),
+              s.iw_samples, b.neg_elbo, b.neg_iw);
+  return b;
+}
+
+// ---------------------------------------------------------------------------
+int main(int argc, char** argv) {
+  Settings s;
+  const hg::LessonInfo info{
       .name = "06_variational",
       .summary = "the variational autoencoder: z = μ + σ ⊙ ε, loss = BCE + KL",
-      .epochs = 10,
-      .batch_size = 128,
-      .lr = 1e-3f,
-      .flags = {hg::flag("latent", &latent, "size of the latent code z", 1, 784),
-                hg::flag("hidden", &hidden, "units of the hidden layers", 1, 4096),
-                hg::flag("epochs-2d", &epochs_2d, "epochs of the 2-D model (step 5)", 1, 1000),
-                hg::flag("ae-epochs", &ae_epochs,
-                         "epochs of the plain autoencoder (step 6)", 1, 1000),
-                hg::flag("iw-samples", &iw_samples,
-                         "k, samples per image of the importance-weighted bound", 1, 100000),
-                hg::flag("iw-images", &iw_images,
-                         "test images for the importance-weighted bound", 1, 10000)}};
+      .epochs = 10, .batch_size = 128, .lr = 1e-3f,
+      .flags = {hg::flag("latent", &s.latent, "size of the latent code z", 1, 784),
+                hg::flag("hidden", &s.hidden, "units of the hidden layers", 1, 4096),
+                hg::flag("ae-epochs", &s.ae_epochs, "epochs of the plain autoencoder", 1, 1000),
+                hg::flag("iw-samples", &s.iw_samples, "k, draws per image of the "
+                         "importance-weighted bound", 1, 100000),
+                hg::flag("iw-images", &s.iw_images, "test images for that bound", 1, 10000)},
+      .resumable = true};
 
   return hg::run_lesson(argc, argv, info, [&](hg::Lesson& lesson) {
-    const hg::LessonOptions& opt = lesson.options();
-    hg::Rng rng(opt.seed);
-    hg::Tape tape;
+    hg::Rng rng(lesson.options().seed);
+    double mean_bce = 0;
+    const hg::LessonData data = load(lesson, rng, mean_bce);
+    VAE vae(data.train.pixels(), s.hidden, s.latent, rng);
+    const Trained t = train_vae(lesson, vae, data, mean_bce);
+    const int used = active_units(lesson, vae, data.test);
+    const double ae_bce = sampling(lesson, vae, data, s, rng);
+    const std::vector<Attribute> attr = attributes(lesson, vae, data);
+    const Bounds iw = iw_bound(lesson, vae, data, s);
 
-    // -----------------------------------------------------------------------
-    lesson.step(1, "Load Fashion-MNIST, and the loss of learning nothing");
-    // The pixels are gray levels in [0, 1]; we read each as the probability
-    // of "ink" and score the decoder with the Bernoulli log-likelihood, i.e.
-    // binary cross-entropy, summed over the 784 pixels: nats per image.
-    // (Gray targets make this a convenient score rather than a true
-    // probability of the image, so the nats below are not comparable with
-    // papers' numbers on binarised MNIST; they compare our models.)
-    // The level to beat: answer every image with the mean training image.
-    hg::LessonData data =
-        hg::load_lesson_data(opt.data_dir, opt.synthetic, opt.quick, rng);
-    const int pixels = data.train.pixels();
-    const int H = data.test.height, W = data.test.width;
-    std::printf("train %d, validation %d, test %d images of %dx%d%s\n",
-                data.train.size(), data.validation.size(), data.test.size(), H,
-                W, data.synthetic ? " (synthetic shapes)" : "");
-    const double mean_bce = mean_image_bce(data.train, data.test);
-    std::printf("mean image: %.1f nats per test image\n", mean_bce);
-
-    // -----------------------------------------------------------------------
-    lesson.step(2, "Why a VAE's code can be sampled");
-    // A plain autoencoder puts each training image at one point of code
-    // space and is only ever asked to decode those points. Nothing is said
-    // about the space between them: the codes may crowd on a thin, curved
-    // sheet, with gaps and a scale of the encoder's choosing, and a random
-    // point usually lands where the decoder was never trained.
-    //
-    // A VAE is a generative model p(x) = ∫ p(x|z) p(z) dz with the prior
-    // p(z) = N(0, I). Training maximises a lower bound on log p(x), the
-    // evidence lower bound (ELBO), for any distribution q(z|x):
-    //   log p(x) >= E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)) = ELBO(x)
-    // (the gap is KL(q(z|x) ‖ p(z|x)), zero when q is the true posterior).
-    // Read the loss −ELBO in autoencoder words:
-    //   - E_q[−log p(x|z)]: decode a *noisy* code z ~ q(z|x) back into x.
-    //     Every image now owns a small region of code space, not a point,
-    //     so the regions must fill the space and neighbours must decode to
-    //     similar images: the space becomes smooth.
-    //   - KL(q ‖ N(0, I)) = ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1) for a
-    //     diagonal Gaussian q: it pulls every μ toward 0 and every σ toward
-    //     1, so the regions pack around the origin at the prior's scale.
-    // Together: the codes of the training set, blurred by their noise, cover
-    // N(0, I); so a z drawn from N(0, I) lands where the decoder has been
-    // trained, and decodes to something like the data. That is what makes
-    // the decoder a generator, and straight lines between codes walkable.
-    //
-    // Training needs ∂/∂(encoder weights) of an expectation over z ~ q. The
-    // reparameterisation z = μ + σ ⊙ ε moves the randomness into ε, so one
-    // sample gives an unbiased estimate of the gradient, which is just the
-    // tape's gradient through `reparameterise` above.
-    VAE vae(pixels, hidden, latent, rng);
-    const Parts untrained = evaluate(vae, data.test, tape, opt.seed + 100);
-    std::printf("untrained VAE: −ELBO %.1f nats per test image\n",
-                untrained.total());
-
-    // -----------------------------------------------------------------------
-    lesson.step(3, "Train the VAE: 784-400-20, Adam 1e-3, batch 128");
-    // The training curve is the running mean over the epoch (the weights
-    // move during it); the test curve is measured after the epoch with a
-    // fixed draw of ε, so epochs are compared on the same noise.
-    hg::Adam adam(vae.params(), {.lr = opt.lr});
-    hg::Rng train_rng(opt.seed + 1);
-    std::vector<double> ep, train_curve, test_curve;
-    Parts last_train;
-    for (int e = 1; e <= opt.epochs; ++e) {
-      last_train = train_epoch(vae, adam, data.train, opt.batch_size, train_rng,
-                               tape, e, opt.epochs);
-      const Parts t = evaluate(vae, data.test, tape, opt.seed + 100);
-      std::printf("  test −ELBO %.2f = reconstruction %.2f + KL %.2f nats\n",
-                  t.total(), t.rec, t.kl);
-      ep.push_back(e);
-      train_curve.push_back(last_train.total());
-      test_curve.push_back(t.total());
+    lesson.step(7, "The numbers", "In nats per test image. The plain autoencoder "
+                "reconstructs better than the VAE, which pays for a space it can sample.");
+    lesson.result("mean_image_bce", "mean image: BCE per test image", mean_bce);
+    lesson.result("untrained_neg_elbo", "untrained VAE: test −ELBO", t.untrained.total());
+    lesson.result("train_neg_elbo", "VAE: last epoch's training −ELBO", t.last_train);
+    lesson.result("test_neg_elbo", "VAE: test −ELBO", t.test.total());
+    lesson.result("test_rec", "  of which reconstruction (BCE)", t.test.rec);
+    lesson.result("test_kl", "  of which KL(q(z|x) ‖ N(0, I))", t.test.kl);
+    lesson.result("latent_units", "latent units", s.latent);
+    lesson.result("active_units", "  of which used (mean KL > 0.01 nats)", used);
+    for (const Attribute& a : attr) {
+      const std::string& from = data.test.class_names[a.from];
+      const std::string& to = data.test.class_names[a.to];
+      const std::string key = "attribute_" + std::to_string(a.from) + "_to_" +
+                              std::to_string(a.to), what = from + " → " + to + ": ";
+      lesson.result(key + "_before", what + "nearer the mean " + to + ", at μ", a.before);
+      lesson.result(key + "_after", what + "nearer the mean " + to + ", at μ + v", a.after);
+      lesson.result(key + "_random", what + "nearer, at μ + random (|v|)", a.random);
     }
-    const Parts test = evaluate(vae, data.test, tape, opt.seed + 100);
-    hg::save_svg(lesson.out_path("elbo.svg"),
-                 hg::LinePlot{.title = "Lesson 6: negative ELBO per image",
-                              .x_label = "epoch",
-                              .y_label = "−ELBO (nats per image)",
-                              .series = {{"train (running mean)", ep, train_curve},
-                                         {"test", ep, test_curve},
-                                         {"mean image", {1.0, double(opt.epochs)},
-                                          {mean_bce, mean_bce}}}});
+    lesson.result("ae_test_bce", "plain autoencoder: test BCE", ae_bce);
+    lesson.result("iw_samples", "k, draws per image of the bound", s.iw_samples);
+    lesson.result("iw_neg_elbo", "−ELBO on the bound's test images", iw.neg_elbo);
+    lesson.result("iw_neg_bound", "−L_k, the importance-weighted bound (≥ −log p(x))",
+                  iw.neg_iw);
+    const double P = data.test.pixels();
+    const std::pair<const char*, double> runs[] = {{"the VAE (−ELBO)", t.test.total()},
+                                                   {"the plain autoencoder (BCE)", ae_bce}};
+    for (const auto& [what, nats] : runs)  // per pixel: the warning's unit
+      lessons::warn_if_diverged(lesson, what, nats / P, "mean image", mean_bce / P);
 
-    // Originals over reconstructions σ(decode(μ)): the mean of q, no noise.
-    const Codes test_codes = encode_all(vae, data.test, tape);
-    const int shown = std::min(12, data.test.size());
-    hg::write_png(lesson.out_path("reconstructions.png"),
-                  hg::pairs_grid(data.test.images, decode(vae, test_codes.mu, tape),
-                                 H, W, shown, shown, {.scale = 2}));
-    // How many of the latent units carry information? A unit whose μ does
-    // not change from image to image (Var_x μ_j < 0.01, the "active units"
-    // test of Burda et al.) has been left at the prior by the KL: it costs
-    // nothing and says nothing. The KL makes every unit pay for what it
-    // carries, so a VAE switches off the units it cannot afford; count them
-    // with a wider code (--latent 50, say).
-    int active = 0;
-    for (int j = 0; j < latent; ++j) {
-      double m = 0, m2 = 0;
-      for (int i = 0; i < data.test.size(); ++i) {
-        const double v = test_codes.mu.at(i, j);
-        m += v;
-        m2 += v * v;
-      }
-      m /= data.test.size();
-      if (m2 / data.test.size() - m * m > 0.01) ++active;
-    }
-    std::printf("active latent units: %d of %d\n", active, latent);
-
-    // -----------------------------------------------------------------------
-    lesson.step(4, "New images from the prior, and walks between codes");
-    // Generation is two lines: z ~ N(0, I), x = σ(decode(z)). We show the
-    // Bernoulli means σ(logits) rather than coin-flipped pixels: smoother,
-    // and what everyone shows.
-    hg::Rng sample_rng(opt.seed + 2);
-    hg::Tensor z_prior({64, latent});
-    sample_rng.fill_normal(z_prior, 0.0f, 1.0f);
-    const hg::Tensor vae_samples = decode(vae, z_prior, tape);
-    hg::write_png(lesson.out_path("prior_samples.png"),
-                  hg::samples_grid(vae_samples, H, W, 8, {.scale = 2}));
-    // Interpolation: for test images a and b, decode the codes on the line
-    // z_t = (1 − t) μ_a + t μ_b, t = 0 … 1. Each row: a, ten steps, b.
-    const int pairs = std::min(8, data.test.size() / 2), steps = 10;
-    hg::Tensor walk({pairs * (steps + 2), pixels});
-    {
-      hg::Tensor z({pairs * steps, latent});
-      for (int p = 0; p < pairs; ++p)
-        for (int s = 0; s < steps; ++s) {
-          const float t = float(s) / (steps - 1);
-          for (int j = 0; j < latent; ++j)
-            z.at(p * steps + s, j) = (1 - t) * test_codes.mu.at(2 * p, j) +
-                                     t * test_codes.mu.at(2 * p + 1, j);
-        }
-      const hg::Tensor path = decode(vae, z, tape);
-      for (int p = 0; p < pairs; ++p) {
-        auto row = [&](int c) { return walk.begin() + std::size_t(p * (steps + 2) + c) * pixels; };
-        std::copy_n(data.test.images.begin() + std::size_t(2 * p) * pixels, pixels, row(0));
-        std::copy_n(path.begin() + std::size_t(p * steps) * pixels, steps * pixels, row(1));
-        std::copy_n(data.test.images.begin() + std::size_t(2 * p + 1) * pixels, pixels,
-                    row(steps + 1));
-      }
-    }
-    hg::write_png(lesson.out_path("interpolations.png"),
-                  hg::samples_grid(walk, H, W, steps + 2, {.scale = 2}));
-
-    // -----------------------------------------------------------------------
-    lesson.step(5, "A VAE with a 2-D code: the whole space on one page");
-    // With two latent units we can draw q's means for the test images (a
-    // scatter coloured by class, never shown to the model) and decode a
-    // whole grid of codes. The grid is regular in probability, not in z
-    // (not a plain grid on [−3, 3]²):
-    // z = (Φ⁻¹(u), Φ⁻¹(v)) for u, v = (i + ½)/n, so each cell holds an equal
-    // share of the prior's mass and the edges reach about ±2 (n = 20),
-    // where the prior, and so the training, thins out.
-    VAE vae2(pixels, hidden, 2, rng);
-    hg::Adam adam2(vae2.params(), {.lr = opt.lr});
-    hg::Rng rng2(opt.seed + 3);
-    for (int e = 1; e <= epochs_2d; ++e)
-      train_epoch(vae2, adam2, data.train, opt.batch_size, rng2, tape, e, epochs_2d);
-    const Parts test2 = evaluate(vae2, data.test, tape, opt.seed + 100);
-    std::printf("2-D VAE: test −ELBO %.2f = reconstruction %.2f + KL %.2f nats\n",
-                test2.total(), test2.rec, test2.kl);
-    {
-      const Codes c2 = encode_all(vae2, data.test, tape);
-      std::vector<double> x1, x2;
-      std::vector<int> labels;
-      for (int i = 0; i < std::min(3000, data.test.size()); ++i) {
-        x1.push_back(c2.mu.at(i, 0));
-        x2.push_back(c2.mu.at(i, 1));
-        labels.push_back(data.test.labels[std::size_t(i)]);
-      }
-      const hg::ScatterPlot scatter{
-          .title = "Lesson 6: means μ(x) of the 2-D VAE, test images",
-          .x_label = "μ₁", .y_label = "μ₂", .x = x1, .y = x2,
-          .labels = labels, .class_names = data.test.class_names};
-      hg::save_svg(lesson.out_path("codes_2d.svg"), scatter);
-      const int n = 20;
-      hg::Tensor grid({n * n, 2});
-      for (int r = 0; r < n; ++r)      // rows: z₂ from high (top) to low
-        for (int c = 0; c < n; ++c) {  // columns: z₁ from low to high
-          grid.at(r * n + c, 0) = float(normal_quantile((c + 0.5) / n));
-          grid.at(r * n + c, 1) = float(normal_quantile((n - r - 0.5) / n));
-        }
-      hg::write_png(lesson.out_path("manifold_2d.png"),
-                    hg::samples_grid(decode(vae2, grid, tape), H, W, n, {.margin = 1}));
-    }
-
-    // -----------------------------------------------------------------------
-    lesson.step(6, "Random codes through a plain autoencoder");
-    // The same network without noise and without KL (lesson 02's deep
-    // autoencoder at the VAE's size). To be fair to it we do not draw its
-    // codes from N(0, I), which could be on the wrong scale entirely, but
-    // from a Gaussian with each code unit's own mean and spread over the
-    // validation images. Even so, most decodings come out as speckled
-    // fragments: its codes fill a thin, irregular region, which an
-    // independent Gaussian mostly misses. Left the VAE's prior samples,
-    // right the autoencoder's.
-    PlainAutoencoder ae(pixels, hidden, latent, rng);
-    hg::Adam ae_opt(ae.params(), {.lr = opt.lr});
-    hg::Rng ae_rng(opt.seed + 4);
-    double ae_bce = 0;
-    for (int e = 1; e <= ae_epochs; ++e)
-      ae_bce = train_ae_epoch(ae, ae_opt, data.train, opt.batch_size, ae_rng, tape,
-                              e, ae_epochs);
-    hg::Tensor ae_random({64, latent});
-    {
-      tape.clear();
-      const hg::Tensor codes = ae.encode(tape.input(data.validation.images)).value();
-      for (int j = 0; j < latent; ++j) {
-        double m = 0, m2 = 0;
-        for (int i = 0; i < codes.rows(); ++i) m += codes.at(i, j), m2 += codes.at(i, j) * codes.at(i, j);
-        m /= codes.rows();
-        const double sd = std::sqrt(std::max(0.0, m2 / codes.rows() - m * m));
-        for (int i = 0; i < 64; ++i)
-          ae_random.at(i, j) = float(m + sd * sample_rng.normal());
-      }
-    }
-    hg::write_png(lesson.out_path("samples_vae_vs_ae.png"),
-                  hg::samples_grid(beside(vae_samples, decode(ae, ae_random, tape), 8, 8),
-                                   H, W, 17, {.scale = 2}));
-    // The autoencoder reconstructs better than the VAE (no noise, no KL to
-    // pay): the VAE trades some reconstruction for a space it can sample.
-    double ae_test_bce = 0;
-    {
-      hg::Batches eval(data.test, 500);
-      for (const hg::Batch& batch : eval) {
-        tape.clear();
-        Var x = tape.input(batch.images);
-        ae_test_bce += bce_with_logits(ae.decode_logits(ae.encode(x)), x).item() *
-                       batch.size();
-      }
-      ae_test_bce /= data.test.size();
-    }
-    std::printf("plain autoencoder: test BCE %.2f nats (train %.2f); VAE "
-                "reconstruction %.2f\n", ae_test_bce, ae_bce, test.rec);
-
-    // -----------------------------------------------------------------------
-    lesson.step(7, "How good is the model? The importance-weighted bound");
-    // The ELBO is only a lower bound on log p(x); papers report an estimate
-    // of log p(x) itself, from k samples of q per image (see
-    // `importance_weighted` above). The gap between the two is what the
-    // single-sample bound loses because q(z|x) is not the true posterior.
-    const int n_iw = std::min(iw_images, data.test.size());
-    hg::Rng iw_rng(opt.seed + 5);
-    const Likelihood iw =
-        importance_weighted(vae, hg::take(data.test, n_iw), iw_samples, tape, iw_rng);
-    std::printf("on %d test images, k = %d: −ELBO %.2f, −log p(x) ≈ %.2f nats\n",
-                n_iw, iw_samples, iw.elbo_nll, iw.iw_nll);
-
-    // -----------------------------------------------------------------------
-    lesson.step(8, "The numbers");
-    lesson.result("mean_image_bce", "mean image: BCE per test image (nats)", mean_bce);
-    lesson.result("untrained_neg_elbo", "untrained VAE: test −ELBO (nats)",
-                  untrained.total());
-    lesson.result("train_neg_elbo", "VAE: last epoch's training −ELBO (nats)",
-                  last_train.total());
-    lesson.result("test_neg_elbo", "VAE: test −ELBO per image (nats)", test.total());
-    lesson.result("test_rec", "  of which reconstruction (BCE)", test.rec);
-    lesson.result("test_kl", "  of which KL(q(z|x) ‖ N(0, I))", test.kl);
-    lesson.result("active_units", "active latent units (Var μ_j > 0.01)", active);
-    lesson.result("iw_elbo_nll", "−ELBO on the k-sample images (nats)", iw.elbo_nll);
-    lesson.result("iw_nll", "importance-weighted −log p(x) (nats)", iw.iw_nll);
-    lesson.result("iw_samples", "k, samples per image", iw_samples);
-    lesson.result("vae2_test_neg_elbo", "2-D VAE: test −ELBO (nats)", test2.total());
-    lesson.result("vae2_test_kl", "2-D VAE: test KL (nats)", test2.kl);
-    lesson.result("ae_test_bce", "plain autoencoder: test BCE (nats)", ae_test_bce);
+    lesson.try_this({
+        {"--latent 50",
+         "More room, the same −ELBO and about the same KL: the extra units are "
+         "nearly free and nearly idle. Read the KL list: a dozen units carry "
+         "most of it, a long tail carries hundredths of a nat, and some units "
+         "sit at the prior."},
+        {"--latent 2",
+         "codes_2d.svg becomes the whole code space: footwear on one side, "
+         "clothes on the other, bags between. The −ELBO rises, and the random "
+         "push moves decodings as often as v does: in two dimensions every "
+         "class is a short step from every other, so the control fails."},
+        {"--resume --iw-samples 1000",
+         "After a full run, only the bound is recomputed (training resumes "
+         "from its checkpoints, already done): ten times the draws lower it "
+         "again, by much less than the first hundred did."},
+    });
   });
 }
