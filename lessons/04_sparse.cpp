@@ -334,10 +334,11 @@ ExactZeros l1_exact_zeros(hg::Lesson& lesson, const hg::LessonData& data,
               "A narrow side model trained twice from one start with SGD and "
               "λ₁Σ|W|: once with the subgradient λ₁·sign(w) in the loss, once "
               "with a soft-threshold after each step (proximal SGD). Count the "
-              "weights with |w| < 1e-6: the subgradient jumps over 0 by up to "
-              "ηλ₁ each step and back, so it leaves weights near 0 but almost "
-              "none at 0; the threshold sets them to exactly 0. (Adam with L1 "
-              "in the loss oscillates the same way, by up to η.)");
+              "weights with |w| < 1e-6: the subgradient moves a weight by ηλ₁ "
+              "toward 0 however close it is, so near 0 it jumps over and back "
+              "and leaves weights near 0 but almost none at 0; the threshold "
+              "sets them to exactly 0. (Adam with L1 in the loss oscillates "
+              "the same way, in steps of about η.)");
   const SparseAutoencoder start(data.train.pixels(), s.l1_hidden, rng);
   SparseAutoencoder sub = start, prox = start;
   hg::SGD sgd(sub.params(), {.lr = s.l1_sgd_lr});
@@ -390,7 +391,7 @@ int main(int argc, char** argv) {
 
     lesson.step(5, "What does sparsity cost in reconstruction?",
                 "The penalty trades reconstruction for selectivity: a few units "
-                "on per image instead of a third of them mixed softly.");
+                "on per image instead of many mixed softly.");
     const hg::Tensor dense_x = reconstructions(dense, test);
     const hg::Tensor sparse_x = reconstructions(sparse, test);
     const double dense_error = hg::error_per_pixel(test, dense_x);

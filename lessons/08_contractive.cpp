@@ -303,10 +303,10 @@ std::pair<int, int> pictures(hg::Lesson& lesson, const hg::LessonData& data,
                              Autoencoder& plain, Autoencoder& cae,
                              const hg::Tensor& u) {
   lesson.step(5, "The curve over four decades, units, filters",
-              "‖f(x + δ) − f(x)‖ for random δ from 0.001 to 10 (an image has "
-              "‖x‖ of about 10). Units whose code never varies are counted "
-              "out; their rows of W_e keep the noise they started as, since "
-              "a saturated unit gets no gradient.");
+              "‖f(x + δ) − f(x)‖ for random δ from 0.001 to 10, the right end "
+              "as long as a garment image itself. Units whose code never "
+              "varies are counted out; their rows of W_e keep the noise they "
+              "started as, since a saturated unit gets no gradient.");
   const hg::Tensor& test = data.test.images;
   std::vector<double> log_sizes, plain_moves, cae_moves;
   for (double lg = -3; lg <= 1.01; lg += 0.5) {
