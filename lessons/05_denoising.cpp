@@ -13,27 +13,31 @@
 // What is new
 //   The input and the target are no longer the same image. Corruptions
 //   (data/noise.hpp): Gaussian noise, masking noise, salt-and-pepper, and a
-//   watermark-like stamp at a random place; PSNR as the measure of image
-//   quality; and a plain autoencoder of the same size, trained on clean
-//   images, to show that denoising is learned, not a side effect of
-//   compression.
+//   watermark-like stamp; PSNR as the measure of image quality; a plain
+//   autoencoder of the same size, trained on clean images, to show that
+//   denoising is learned; a second denoising level trained on the first
+//   one's codes (stacking); and how much noise to train with when the data
+//   set is small.
 //
 // How to run it
-//   scripts/lesson 05_denoising                   all four noises, ~30 s
-//   scripts/lesson 05_denoising --quick           a few seconds
+//   scripts/lesson 05_denoising                   all four noises
+//   scripts/lesson 05_denoising --quick           a few hundred images
 //   scripts/lesson 05_denoising --noise stamp     one kind only
-//   scripts/lesson 05_denoising --sigma 0.5       stronger Gaussian noise
+//   scripts/lesson 05_denoising --small-train 100 a smaller "small" set
+//   scripts/lesson 05_denoising --step=batch      stop inside training
 //
 // What to look for
 //   - denoise_<kind>.png: rows of clean, noisy, denoised, and the plain
 //     autoencoder's answer to the same noisy images. The stamp vanishes
 //     under the denoiser and shows through the plain autoencoder.
-//   - The PSNR table: the denoiser gains several dB over the noisy input
-//     (about +4 dB for the stamp, +7.5 to +8.5 dB for the other three in
-//     the default run), and ends about 2 to 6.5 dB above the plain autoencoder.
-//     Masking noise is where the plain one fails most: it has never seen
-//     a garment with half its pixels missing.
-//   The figures of a full run are in lessons/README.md.
+//   - The PSNR table: the denoiser's gain over its noisy input, and its
+//     lead over the plain autoencoder. Masking noise is where the plain one
+//     fails most: it has never seen a garment with pixels missing.
+//   - The stacking table and the noise-level table (steps 5 and 6).
+//   - Where the course stops: colourisation, the other classic "restore the
+//     missing part" task, needs colour images; Fashion-MNIST is grey.
+//   The figures of a full run, and what "Try this" gives, are in
+//   lessons/README.md.
 
 #include <algorithm>
 #include <cmath>
@@ -41,263 +45,404 @@
 #include <string>
 #include <vector>
 
+#include "common.hpp"
 #include "hourglass/data/noise.hpp"
 #include "hourglass/hourglass.hpp"
+#include "hourglass/nn/classifier.hpp"
 
 using hg::Var;
 
 // ---------------------------------------------------------------------------
-// The model: lesson 01's autoencoder with a 256-unit code. What makes it a
-// denoiser is only what it is trained on (below), not its shape.
+// The model: lesson 01's autoencoder, here with a 256-unit code. What makes
+// it a denoiser is only what it is trained on, not its shape.
 struct Autoencoder {
   hg::Linear encoder, decoder;
 
-  Autoencoder(int pixels, int hidden, hg::Rng& rng)
-      : encoder(pixels, hidden, rng, hg::Init::Xavier, "enc"),
-        decoder(hidden, pixels, rng, hg::Init::Xavier, "dec") {}
+  Autoencoder(int inputs, int hidden, hg::Rng& rng)
+      : encoder(inputs, hidden, rng, hg::Init::Xavier, "enc"),
+        decoder(hidden, inputs, rng, hg::Init::Xavier, "dec") {}
 
   Var encode(Var x) { return sigmoid(encoder(x)); }  // h = σ(W_e x̃ + b_e)
   Var decode(Var h) { return sigmoid(decoder(h)); }  // x̂ = σ(W_d h + b_d)
   Var reconstruct(Var x) { return decode(encode(x)); }
-
   hg::ParameterList params() { return hg::params(encoder, decoder); }
 };
 
-// One kind of damage and how much of it.
+// One kind of damage and how much of it (level 0: none).
 struct Noise {
   hg::NoiseKind kind;
   float level;  // σ, the fraction of pixels, or the stamp's opacity
 };
 
-// One epoch. With a Noise, every batch is corrupted afresh (a new draw each
-// time an image comes round, so the network never sees the same damage
-// twice and cannot learn it by heart); the loss always compares with the
-// clean batch. Without one (nullptr), this is lesson 01's training.
-double train_epoch(Autoencoder& ae, hg::Optimizer& opt, const hg::Dataset& train,
-                   int batch_size, hg::Rng& rng, hg::Tape& tape,
-                   const Noise* noise, int epoch, int epochs) {
-  hg::ProgressBar bar(epoch, epochs, train.size());
-  double loss_sum = 0;
-  int seen = 0;
-  hg::Tensor noisy;
-  for (const hg::Batch& batch : hg::batches(train, batch_size, rng)) {
-    tape.clear();
-    Var x = tape.input(batch.images);  // the clean target
-    Var x_in = x;
-    if (noise) {
-      noisy = hg::corrupt(batch.images, noise->kind, noise->level, train.height,
-                          train.width, rng);
-      x_in = tape.input(noisy);  // x̃: a constant, no gradient flows into it
-    }
-    Var loss = mse(ae.reconstruct(x_in), x);  // ‖x − x̂(x̃)‖²
-    opt.zero_grad();
-    tape.backward(loss);
-    opt.step();
-    loss_sum += loss.item() * batch.size();
-    seen += batch.size();
-    bar.update(seen, loss_sum / seen);
-  }
-  bar.finish(loss_sum / seen);
-  return loss_sum / seen;
+// L for one batch: ‖x − x̂(x̃)‖², with x̃ drawn afresh each time an image
+// comes round, so the network never sees the same damage twice and cannot
+// learn it by heart. x̃ is a constant on the tape: no gradient flows into
+// the noise. Without noise this is lesson 01's loss.
+Var batch_loss(Autoencoder& ae, hg::Tape& tape, const hg::Tensor& x, Noise noise,
+               int height, int width, hg::Rng& rng) {
+  Var clean = tape.input(x);
+  if (noise.level == 0) return mse(ae.reconstruct(clean), clean);
+  Var noisy = tape.input(hg::corrupt(x, noise.kind, noise.level, height, width, rng));
+  return mse(ae.reconstruct(noisy), clean);
 }
 
-// x̂ for every row of `images` (N, 784), forward only.
-hg::Tensor reconstruct_all(Autoencoder& ae, const hg::Tensor& images,
-                           hg::Tape& tape) {
-  hg::Tensor out(images.shape());
-  const int N = images.rows(), P = images.cols();
-  hg::Tensor chunk;
-  for (int start = 0; start < N; start += 500) {
-    const int B = std::min(500, N - start);
-    chunk.resize(hg::Shape{B, P});
-    std::copy_n(images.data() + static_cast<std::size_t>(start) * P,
-                chunk.size(), chunk.data());
-    tape.clear();
-    Var xh = ae.reconstruct(tape.input(chunk));
-    std::copy(xh.value().begin(), xh.value().end(),
-              out.data() + static_cast<std::size_t>(start) * P);
-  }
-  return out;
+// Why does noise help? Asked to give back its input, a network can get
+// away with the identity on the training images. Asked to give back x from
+// x̃, it cannot: the damaged pixels carry no trace of what was under them,
+// so it must fill them in from the rest of the image, through what clothes
+// look like. It learns to map points near the data back onto the data
+// (Vincent et al., "Extracting and composing robust features with
+// denoising autoencoders", ICML 2008).
+
+// ---------------------------------------------------------------------------
+// Training and measuring.
+struct Setup {
+  hg::Lesson& lesson;
+  int epochs;
+  std::uint64_t seed;
+};
+
+// Trains `ae` on `train` under `noise` through the shared loop; every model
+// sees the same batches (the batch order's seed is fixed).
+void fit(const Setup& s, const std::string& name, Autoencoder& ae,
+         const hg::Dataset& train, Noise noise) {
+  const hg::LessonOptions& o = s.lesson.options();
+  hg::Adam adam(ae.params(), {.lr = o.lr});
+  hg::Rng noise_rng(s.seed + 7);
+  lessons::Run run{
+      .name = name, .opt = adam, .batch_size = o.batch_size,
+      .rng = hg::Rng(s.seed + 1),
+      .loss = [&](hg::Tape& tape, const hg::Batch& b) {
+        return batch_loss(ae, tape, b.images, noise, train.height, train.width,
+                          noise_rng);
+      }};
+  lessons::train(s.lesson, run, train, s.epochs);
 }
 
-// The first `count` rows of each of `groups`, stacked: a grid whose grid
-// rows are clean / noisy / denoised / plain, one column per image.
+hg::Tensor reconstruct_all(Autoencoder& ae, const hg::Tensor& images) {
+  return lessons::forward_all(images, [&](Var x) { return ae.reconstruct(x); });
+}
+hg::Tensor codes(Autoencoder& ae, const hg::Tensor& images) {
+  return lessons::forward_all(images, [&](Var x) { return ae.encode(x); });
+}
+
+// The test images under `noise`, drawn once from a seed of their own, so
+// every model is measured on the same damage.
+hg::Tensor noisy_test(const hg::Dataset& test, Noise noise, std::uint64_t seed) {
+  hg::Rng rng(seed + 100 + int(noise.kind));
+  return hg::corrupt(test.images, noise.kind, noise.level, test.height, test.width, rng);
+}
+
+// Grid rows: the first `count` rows of each of `groups`, one group a row.
 hg::Tensor stack_rows(const std::vector<const hg::Tensor*>& groups, int count) {
   const int P = groups[0]->cols();
-  hg::Tensor tiles(hg::Shape{static_cast<int>(groups.size()) * count, P});
+  hg::Tensor tiles(hg::Shape{int(groups.size()) * count, P});
   float* at = tiles.data();
-  for (const hg::Tensor* g : groups) {
-    std::copy_n(g->data(), static_cast<std::size_t>(count) * P, at);
-    at += static_cast<std::size_t>(count) * P;
-  }
+  for (const hg::Tensor* g : groups)
+    at = std::copy_n(g->data(), std::size_t(count) * P, at);
   return tiles;
 }
 
-int main(int argc, char** argv) {
+// ---------------------------------------------------------------------------
+// The steps.
+struct Settings {
   int hidden = 256;
   std::string which = "all";
   float sigma = 0.4f, mask = 0.5f, salt_pepper = 0.25f, stamp = 0.9f;
-  hg::LessonInfo info{
+  int hidden2 = 128;       // the second level's code (step 5)
+  float code_mask = 0.25f; // the second level's masking noise
+  int small_train = 300;   // the small training set of step 6
+  int small_epochs = 150;  // its epochs: a small set is gone through often
+  float sweep_test_sigma = 0.2f;  // step 6's test noise
+};
+
+std::vector<Noise> choose_noises(hg::Lesson& lesson, const Settings& s) {
+  const std::vector<Noise> every = {{hg::NoiseKind::Gaussian, s.sigma},
+                                    {hg::NoiseKind::Mask, s.mask},
+                                    {hg::NoiseKind::SaltPepper, s.salt_pepper},
+                                    {hg::NoiseKind::Stamp, s.stamp}};
+  std::vector<Noise> noises;  // --noise checked before the data is read
+  for (const Noise& n : every)
+    if (s.which == "all" || hg::parse_noise_kind(s.which) == n.kind) noises.push_back(n);
+  lesson.step(1, "Load Fashion-MNIST and choose the noises",
+              "gaussian: x + σε, every pixel a little wrong; mask: a fraction "
+              "of pixels set to 0; salt-pepper: a fraction set to 0 or 1; "
+              "stamp: a boxed \"HG\" blended in at a random place, a "
+              "watermark in miniature.");
+  return noises;
+}
+
+struct Denoiser {
+  Noise noise;
+  Autoencoder ae;
+};
+
+std::vector<Denoiser> train_denoisers(const Setup& s, const hg::Dataset& train,
+                                      const std::vector<Noise>& noises,
+                                      const Autoencoder& start) {
+  s.lesson.step(3, "One denoiser per kind of noise",
+                "The same start and batches as the plain model; only the "
+                "input is damaged. The stamp's denoiser must tell garment "
+                "from mark, which it can because it has seen the mark land "
+                "everywhere.");
+  std::vector<Denoiser> denoisers;
+  for (const Noise& n : noises) {
+    std::printf("-- %s --\n", hg::noise_name(n.kind));
+    denoisers.push_back({n, start});
+    fit(s, hg::noise_name(n.kind), denoisers.back().ae, train, n);
+  }
+  return denoisers;
+}
+
+void psnr_table(hg::Lesson& lesson, const hg::Dataset& test, Autoencoder& plain,
+                std::vector<Denoiser>& denoisers, std::uint64_t seed,
+                double mean_error) {
+  lesson.step(4, "PSNR on the test set",
+              "PSNR = 10·log10(1/MSE) for pixels in [0, 1], in decibels: +10 dB "
+              "is ten times less squared error, +3 dB about half. Each row "
+              "compares with the clean image: the noisy input, the denoiser's "
+              "output, the plain autoencoder's output from the same input.");
+  std::printf("%-12s %10s %10s %10s %10s\n", "noise", "noisy", "denoised",
+              "plain AE", "gain");
+  const int shown = std::min(12, test.size());
+  for (Denoiser& d : denoisers) {
+    const std::string name = hg::noise_name(d.noise.kind);
+    const hg::Tensor noisy = noisy_test(test, d.noise, seed);
+    const hg::Tensor denoised = reconstruct_all(d.ae, noisy);
+    const hg::Tensor plain_out = reconstruct_all(plain, noisy);
+    const double p_noisy = hg::psnr(test.images, noisy);
+    const double p_denoised = hg::psnr(test.images, denoised);
+    const double p_plain = hg::psnr(test.images, plain_out);
+    std::printf("%-12s %7.2f dB %7.2f dB %7.2f dB %+7.2f dB\n", name.c_str(),
+                p_noisy, p_denoised, p_plain, p_denoised - p_noisy);
+    lesson.result(name + "_noisy_psnr", name + ": noisy vs clean, PSNR dB", p_noisy);
+    lesson.result(name + "_denoised_psnr", name + ": denoised vs clean, PSNR dB",
+                  p_denoised);
+    lesson.result(name + "_plain_psnr", name + ": plain AE on noisy, PSNR dB", p_plain);
+    lesson.result(name + "_gain_db", name + ": denoiser's gain, dB", p_denoised - p_noisy);
+    lessons::warn_if_diverged(lesson, "the " + name + " denoiser", std::pow(10, -p_denoised / 10),
+                              "mean image", mean_error);
+    const std::string file = "denoise_" + name + ".png";
+    hg::write_png(lesson.out_path(file),
+                  hg::image_grid(stack_rows({&test.images, &noisy, &denoised, &plain_out},
+                                            shown),
+                                 test.height, test.width, 4, shown, {.scale = 2}));
+    lesson.figure(file, "rows: clean, " + name + ", denoised, the plain "
+                  "autoencoder on the same noisy input");
+  }
+}
+
+struct Stacked {
+  double level1_psnr, stack_psnr, level1_accuracy, level2_accuracy;
+};
+
+Stacked stack_second_level(const Setup& s, const hg::LessonData& data,
+                           Denoiser& first, const Settings& set) {
+  s.lesson.step(5, "Stacking: a second denoising level on the first one's codes",
+                "The first denoiser's codes h₁ become the data of a second "
+                "one, which masks some of them and learns to restore them: "
+                "the greedy layer-wise recipe of lesson 03 with noise at each "
+                "level (Vincent et al., JMLR 2010). Without lesson 03's "
+                "fine-tuning, look whether the second code, half the size, "
+                "keeps what the first knew: as features for a linear "
+                "classifier, and the stack x̃ → h₁ → h₂ → ĥ₁ → x̂ as a denoiser.");
+  const hg::Tensor h1_train = codes(first.ae, data.train.images);
+  const hg::Dataset level1{.images = h1_train, .labels = data.train.labels,
+                           .height = 1, .width = h1_train.cols(),
+                           .class_names = data.train.class_names};
+  hg::Rng rng(s.seed + 5);
+  Autoencoder second(h1_train.cols(), set.hidden2, rng);
+  fit(s, "level2", second, level1, {hg::NoiseKind::Mask, set.code_mask});
+
+  const hg::Tensor noisy = noisy_test(data.test, first.noise, s.seed);
+  const hg::Tensor h1 = codes(first.ae, noisy);
+  const hg::Tensor level1_out = lessons::forward_all(h1, [&](Var h) { return first.ae.decode(h); });
+  const hg::Tensor stack_out = lessons::forward_all(
+      h1, [&](Var h) { return first.ae.decode(second.reconstruct(h)); });
+  const hg::ClassifierOptions clf{.epochs = 3, .batch_size = s.lesson.options().batch_size};
+  const int classes = int(data.train.class_names.size());
+  auto accuracy = [&](const hg::Tensor& train_f, const hg::Tensor& test_f) {
+    hg::Rng clf_rng(s.seed + 6);
+    return hg::train_softmax_classifier(train_f, data.train.labels, test_f,
+                                        data.test.labels, classes, clf_rng, clf)
+        .test_accuracy;
+  };
+  const hg::Tensor h1_test = codes(first.ae, data.test.images);  // clean input
+  const Stacked r{hg::psnr(data.test.images, level1_out),
+                  hg::psnr(data.test.images, stack_out), accuracy(h1_train, h1_test),
+                  accuracy(codes(second, h1_train), codes(second, h1_test))};
+  std::printf("%-26s %14s %22s\n", "", "PSNR on noisy", "classifier on clean");
+  std::printf("%-26s %11.2f dB %21.2f%%\n", "level 1 (code h1)", r.level1_psnr,
+              100 * r.level1_accuracy);
+  std::printf("%-26s %11.2f dB %21.2f%%\n", "levels 1 + 2 (code h2)", r.stack_psnr,
+              100 * r.level2_accuracy);
+  const int shown = std::min(12, data.test.size());
+  hg::write_png(s.lesson.out_path("stacked.png"),
+                hg::image_grid(stack_rows({&data.test.images, &noisy, &level1_out,
+                                           &stack_out}, shown),
+                               data.test.height, data.test.width, 4, shown, {.scale = 2}));
+  s.lesson.figure("stacked.png", "rows: clean, noisy, the first level's "
+                  "answer, the two-level stack's answer");
+  return r;
+}
+
+// PSNR of each σ's model at each size, on clean test images and on test
+// images under Gaussian noise of σ_test.
+struct Sweep {
+  std::vector<float> levels;
+  std::vector<double> small_clean, full_clean, small_noisy, full_noisy;
+};
+
+Sweep noise_for_small_data(const Setup& s, const hg::LessonData& data,
+                           Autoencoder& plain, const Autoencoder& start,
+                           const std::vector<Denoiser>& denoisers,
+                           const Settings& set) {
+  s.lesson.step(6, "More noise for a small data set?",
+                "Gaussian denoisers at several σ, trained on the first "
+                "--small-train images for --small-epochs epochs and on the "
+                "whole set as before; measured on clean test images and on "
+                "test images under σ_test noise. \"Add more noise when the data "
+                "set is small\" is a rule of thumb: look at which σ scores best "
+                "at each size, and at what noise gains over σ = 0 at each.");
+  const hg::Dataset small = hg::take(data.train, set.small_train);
+  const hg::Tensor noisy =
+      noisy_test(data.test, {hg::NoiseKind::Gaussian, set.sweep_test_sigma}, s.seed);
+  Sweep r{{0.0f, 0.2f, 0.4f}, {}, {}, {}, {}};
+  auto measure = [&](Autoencoder& ae, std::vector<double>& clean,
+                     std::vector<double>& on_noisy) {
+    clean.push_back(hg::psnr(data.test.images, reconstruct_all(ae, data.test.images)));
+    on_noisy.push_back(hg::psnr(data.test.images, reconstruct_all(ae, noisy)));
+  };
+  for (float level : r.levels) {
+    const Noise noise{hg::NoiseKind::Gaussian, level};
+    char name[32];
+    std::snprintf(name, sizeof name, "sigma %g", level);
+    std::printf("-- %s, %d images --\n", name, small.size());
+    Autoencoder ae = start;
+    fit({s.lesson, set.small_epochs, s.seed}, name, ae, small, noise);
+    measure(ae, r.small_clean, r.small_noisy);
+    // On the full set, a model step 2 or 3 already trained is reused.
+    const Denoiser* done = nullptr;
+    for (const Denoiser& d : denoisers)
+      if (d.noise.kind == noise.kind && d.noise.level == level) done = &d;
+    ae = level == 0 ? plain : done ? done->ae : start;
+    if (level > 0 && !done) fit(s, name, ae, data.train, noise);
+    measure(ae, r.full_clean, r.full_noisy);
+  }
+  std::printf("test PSNR, dB      clean test images       σ_test = %g\n",
+              set.sweep_test_sigma);
+  std::printf("%-8s %12s %12s %12s %12s\n", "σ", "small set", "full set", "small set",
+              "full set");
+  for (std::size_t i = 0; i < r.levels.size(); ++i)
+    std::printf("%-8g %12.2f %12.2f %12.2f %12.2f\n", r.levels[i], r.small_clean[i],
+                r.full_clean[i], r.small_noisy[i], r.full_noisy[i]);
+  return r;
+}
+
+float best_level(const Sweep& r, const std::vector<double>& psnr) {
+  return r.levels[std::max_element(psnr.begin(), psnr.end()) - psnr.begin()];
+}
+
+// ---------------------------------------------------------------------------
+int main(int argc, char** argv) {
+  Settings set;
+  const hg::LessonInfo info{
       .name = "05_denoising",
       .summary = "the denoising autoencoder: x̂ = f(corrupt(x)), L = ‖x − x̂‖²",
       .epochs = 4,
       .batch_size = 128,
       .lr = 2e-3f,
-      .flags = {hg::flag("hidden", &hidden, "units in the code h", 1, 4096),
-                hg::flag("noise", &which,
-                         "all, gaussian, mask, salt-pepper or stamp"),
-                hg::flag("sigma", &sigma, "Gaussian noise: standard deviation σ", 0, 10),
-                hg::flag("mask", &mask, "masking noise: fraction of pixels set to 0", 0, 1),
-                hg::flag("salt-pepper", &salt_pepper,
+      .flags = {hg::flag("hidden", &set.hidden, "units in the code h", 1, 4096),
+                hg::flag("noise", &set.which, "all, gaussian, mask, salt-pepper or stamp"),
+                hg::flag("sigma", &set.sigma, "Gaussian noise: standard deviation σ", 0, 10),
+                hg::flag("mask", &set.mask, "masking noise: fraction of pixels set to 0", 0, 1),
+                hg::flag("salt-pepper", &set.salt_pepper,
                          "salt-and-pepper: fraction of pixels set to 0 or 1", 0, 1),
-                hg::flag("stamp", &stamp, "stamp: opacity α of the mark", 0, 1)}};
+                hg::flag("stamp", &set.stamp, "stamp: opacity α of the mark", 0, 1),
+                hg::flag("hidden2", &set.hidden2, "units in the second level's code", 1, 4096),
+                hg::flag("code-mask", &set.code_mask,
+                         "the second level's masking noise on the codes", 0, 1),
+                hg::flag("small-train", &set.small_train,
+                         "images in step 6's small training set", 1, 60000),
+                hg::flag("small-epochs", &set.small_epochs,
+                         "epochs on step 6's small training set", 1, 10000),
+                hg::flag("sweep-test-sigma", &set.sweep_test_sigma,
+                         "σ of step 6's noisy test images", 0, 10)}};
 
   return hg::run_lesson(argc, argv, info, [&](hg::Lesson& lesson) {
-    const hg::LessonOptions& opt = lesson.options();
-    hg::Rng rng(opt.seed);
-    hg::Tape tape;
+    const hg::LessonOptions& o = lesson.options();
+    const Setup s{lesson, o.epochs, o.seed};
+    hg::Rng rng(o.seed);
+    const std::vector<Noise> noises = choose_noises(lesson, set);
+    const hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
+    std::printf("train %d, test %d images%s\n", data.train.size(), data.test.size(),
+                data.synthetic ? " (synthetic shapes)" : "");
 
-    // -----------------------------------------------------------------------
-    lesson.step(1, "Load Fashion-MNIST and choose the noises");
-    // The --noise flag first, so a typo fails before the data is read.
-    std::vector<Noise> noises;
-    const std::vector<Noise> every = {{hg::NoiseKind::Gaussian, sigma},
-                                      {hg::NoiseKind::Mask, mask},
-                                      {hg::NoiseKind::SaltPepper, salt_pepper},
-                                      {hg::NoiseKind::Stamp, stamp}};
-    for (const Noise& n : every)
-      if (which == "all" || hg::parse_noise_kind(which) == n.kind)
-        noises.push_back(n);
-    hg::LessonData data =
-        hg::load_lesson_data(opt.data_dir, opt.synthetic, opt.quick, rng);
-    const int pixels = data.train.pixels();
-    const int H = data.test.height, W = data.test.width;
-    std::printf("train %d, test %d images%s; noises:", data.train.size(),
-                data.test.size(), data.synthetic ? " (synthetic shapes)" : "");
-    for (const Noise& n : noises)
-      std::printf(" %s (%g)", hg::noise_name(n.kind), n.level);
-    std::printf("\n");
-
-    // -----------------------------------------------------------------------
-    lesson.step(2, "The plain autoencoder, trained on clean images");
-    // The comparison: the same network trained to copy clean images, as in
-    // lesson 01. Its code is 256 numbers, so it cannot copy every pixel
-    // either; whatever noise it removes, it removes by accident (noise does
-    // not fit the patterns it learned). Whatever it does not, it passes on.
-    Autoencoder plain(pixels, hidden, rng);
+    lesson.step(2, "The plain autoencoder, trained on clean images",
+                "The comparison: the same network trained to copy clean images. "
+                "Its code of 256 cannot copy every pixel either; whatever noise "
+                "it removes it removes by accident, the rest it passes on.");
+    Autoencoder plain(data.train.pixels(), set.hidden, rng);
     const Autoencoder start = plain;  // every denoiser starts here too
-    {
-      hg::Adam adam(plain.params(), {.lr = opt.lr});
-      hg::Rng batch_rng(opt.seed + 1);
-      for (int e = 1; e <= opt.epochs; ++e)
-        train_epoch(plain, adam, data.train, opt.batch_size, batch_rng, tape,
-                    nullptr, e, opt.epochs);
-    }
+    fit(s, "plain", plain, data.train, {hg::NoiseKind::Gaussian, 0.0f});
+    std::vector<Denoiser> denoisers = train_denoisers(s, data.train, noises, start);
+    const double mean_error = lessons::mean_image_error(data.train, data.test);
+    psnr_table(lesson, data.test, plain, denoisers, o.seed, mean_error);
+    const Stacked st = stack_second_level(s, data, denoisers.front(), set);
+    const Sweep sw = noise_for_small_data(s, data, plain, start, denoisers, set);
 
-    // -----------------------------------------------------------------------
-    lesson.step(3, "One denoiser per kind of noise");
-    // Why does noise help? A network asked to give back its input can get
-    // away with the identity, or any map that is the identity on the
-    // training images. Asked to give back x from x̃, it cannot: the damaged
-    // pixels carry no trace of what was under them, so the only way to fill
-    // them in is from the rest of the image, through what clothes look like
-    // (a sleeve continues, a shoe has a sole). The denoiser learns to map
-    // every point near the data back onto the data: its features have to
-    // capture how pixels depend on one another, the structure of the data,
-    // rather than the pixels one by one. (Vincent et al., "Extracting and
-    // composing robust features with denoising autoencoders", ICML 2008.)
-    //
-    // The four corruptions damage differently:
-    //   gaussian    x̃ = clamp(x + σε): every pixel a little wrong
-    //   mask        a fraction of pixels set to 0: some pixels missing
-    //   salt-pepper a fraction set to 0 or 1: a few pixels badly wrong
-    //   stamp       a boxed "HG" blended in at a random place: a watermark.
-    //               Removing it is the theory's watermark-removal use, in
-    //               miniature: the network must know what is garment and
-    //               what is mark, and it only can because it has seen the
-    //               mark land everywhere.
-    struct Trained {
-      Noise noise;
-      Autoencoder ae;
-    };
-    std::vector<Trained> denoisers;
-    for (const Noise& n : noises) {
-      std::printf("-- %s --\n", hg::noise_name(n.kind));
-      denoisers.push_back({n, start});
-      Autoencoder& ae = denoisers.back().ae;
-      hg::Adam adam(ae.params(), {.lr = opt.lr});
-      hg::Rng batch_rng(opt.seed + 1);  // same batches as the plain one
-      for (int e = 1; e <= opt.epochs; ++e)
-        train_epoch(ae, adam, data.train, opt.batch_size, batch_rng, tape, &n, e,
-                    opt.epochs);
-    }
-
-    // -----------------------------------------------------------------------
-    lesson.step(4, "PSNR on the test set");
-    // Peak signal-to-noise ratio, 10·log10(1/MSE) for pixels in [0, 1]: a
-    // log scale for the squared error, in decibels. +10 dB is ten times
-    // less squared error, +3 dB about half. We compare three images with
-    // the clean one: the noisy input, the denoiser's output, and the plain
-    // autoencoder's output from the same noisy input. The test noise is
-    // drawn once, from its own seed, so every model sees the same damage.
-    const hg::Tensor plain_clean = reconstruct_all(plain, data.test.images, tape);
-    const double plain_clean_psnr = hg::psnr(data.test.images, plain_clean);
-    // The laziest answer, the average training image for every input, as
-    // the floor: a model that learned nothing scores about this.
-    hg::Tensor mean_images(data.test.images.shape());
-    for (int i = 0; i < data.train.size(); ++i)
-      for (int p = 0; p < pixels; ++p)
-        mean_images[p] += data.train.images.at(i, p) / data.train.size();
-    for (int i = 1; i < data.test.size(); ++i)
-      std::copy_n(mean_images.data(), pixels,
-                  mean_images.data() + static_cast<std::size_t>(i) * pixels);
-    const double mean_image_psnr = hg::psnr(data.test.images, mean_images);
-    std::printf("on clean test images: plain autoencoder %.2f dB, the mean "
-                "image %.2f dB\n",
-                plain_clean_psnr, mean_image_psnr);
-    std::printf("%-12s %10s %10s %10s %10s\n", "noise", "noisy", "denoised",
-                "plain AE", "gain");
-    const int shown = std::min(12, data.test.size());
-    for (Trained& d : denoisers) {
-      const char* name = hg::noise_name(d.noise.kind);
-      hg::Rng test_rng(opt.seed + 100 + static_cast<int>(d.noise.kind));
-      const hg::Tensor noisy = hg::corrupt(data.test.images, d.noise.kind,
-                                           d.noise.level, H, W, test_rng);
-      const hg::Tensor denoised = reconstruct_all(d.ae, noisy, tape);
-      const hg::Tensor plain_out = reconstruct_all(plain, noisy, tape);
-      const double p_noisy = hg::psnr(data.test.images, noisy);
-      const double p_denoised = hg::psnr(data.test.images, denoised);
-      const double p_plain = hg::psnr(data.test.images, plain_out);
-      std::printf("%-12s %7.2f dB %7.2f dB %7.2f dB %+7.2f dB\n", name, p_noisy,
-                  p_denoised, p_plain, p_denoised - p_noisy);
-      const std::string key(name);
-      lesson.result(key + "_noisy_psnr", key + ": noisy vs clean, PSNR dB", p_noisy);
-      lesson.result(key + "_denoised_psnr", key + ": denoised vs clean, PSNR dB",
-                    p_denoised);
-      lesson.result(key + "_plain_psnr", key + ": plain AE on noisy, PSNR dB",
-                    p_plain);
-      lesson.result(key + "_gain_db", key + ": denoiser's gain, dB",
-                    p_denoised - p_noisy);
-      // Four rows: clean, noisy, denoised, plain autoencoder.
-      hg::write_png(lesson.out_path(std::string("denoise_") + name + ".png"),
-                    hg::image_grid(stack_rows({&data.test.images, &noisy,
-                                               &denoised, &plain_out},
-                                              shown),
-                                   H, W, 4, shown, {.scale = 2}));
-    }
-
-    // -----------------------------------------------------------------------
-    lesson.step(5, "What stacking would add");
-    // A denoising autoencoder's code h is itself a good input for another
-    // one: corrupt h, train a second autoencoder to restore it, and so on —
-    // the greedy layer-wise recipe of lesson 03, with noise at each layer
-    // ("stacked denoising autoencoders", Vincent et al., JMLR 2010). Each
-    // level learns structure in the features of the level below (strokes,
-    // then parts, then garments); fine-tuning the whole stack end to end
-    // follows as before. We stop at one layer: the point here is the noise.
-    lesson.result("hidden", "code size", hidden);
-    lesson.result("mean_image_psnr", "the mean image, PSNR dB", mean_image_psnr);
+    lesson.step(7, "The numbers",
+                "PSNR on the test set throughout. Where the course stops: "
+                "colourisation (grey in, colour out) is denoising's sibling, "
+                "but it needs colour images, and these are grey.");
+    const double plain_error = hg::error_per_pixel(data.test.images,
+                                                   reconstruct_all(plain, data.test.images));
+    lesson.result("hidden", "code size", set.hidden);
+    lesson.result("mean_image_psnr", "the mean image, PSNR dB", -10 * std::log10(mean_error));
     lesson.result("plain_clean_psnr", "plain AE on clean test images, PSNR dB",
-                  plain_clean_psnr);
+                  -10 * std::log10(plain_error));
+    const std::string first = hg::noise_name(denoisers.front().noise.kind);
+    lesson.result("stacked_denoising_level1_psnr", "stacked (" + first +
+                  "): level 1 on noisy test, PSNR dB", st.level1_psnr);
+    lesson.result("stacked_denoising_stack_psnr", "stacked: levels 1 + 2, PSNR dB",
+                  st.stack_psnr);
+    lesson.result("stacked_denoising_level1_accuracy", "stacked: classifier on h1",
+                  st.level1_accuracy);
+    lesson.result("stacked_denoising_level2_accuracy", "stacked: classifier on h2",
+                  st.level2_accuracy);
+    for (std::size_t i = 0; i < sw.levels.size(); ++i) {
+      char key[64], label[64];
+      std::snprintf(key, sizeof key, "small_data_sigma_%g_", sw.levels[i]);
+      std::snprintf(label, sizeof label, "trained at σ = %g: PSNR dB, ", sw.levels[i]);
+      const std::string k(key), l(label);
+      lesson.result(k + "small_clean_psnr", l + "small set, clean", sw.small_clean[i]);
+      lesson.result(k + "full_clean_psnr", l + "full set, clean", sw.full_clean[i]);
+      lesson.result(k + "small_noisy_psnr", l + "small set, σ_test", sw.small_noisy[i]);
+      lesson.result(k + "full_noisy_psnr", l + "full set, σ_test", sw.full_noisy[i]);
+    }
+    lesson.result("small_data_train_size", "small set: training images",
+                  std::min(set.small_train, data.train.size()));
+    lesson.result("small_data_test_sigma", "σ_test", set.sweep_test_sigma);
+    lesson.result("small_data_best_sigma_clean", "best σ, small set, clean",
+                  best_level(sw, sw.small_clean));
+    lesson.result("full_data_best_sigma_clean", "best σ, full set, clean",
+                  best_level(sw, sw.full_clean));
+    lesson.result("small_data_best_sigma_noisy", "best σ, small set, σ_test",
+                  best_level(sw, sw.small_noisy));
+    lesson.result("full_data_best_sigma_noisy", "best σ, full set, σ_test",
+                  best_level(sw, sw.full_noisy));
+    lessons::warn_if_diverged(lesson, "the plain model", plain_error, "mean image", mean_error);
+
+    lesson.try_this({
+        {"--noise stamp --stamp 0.5", "a faint mark: the stamped image is already "
+                                      "about as close to the clean one as this "
+                                      "model reconstructs anything, so the denoiser "
+                                      "gains about nothing over its input, though it "
+                                      "stays ahead of the plain autoencoder"},
+        {"--noise gaussian --small-train 100 --small-epochs 450",
+         "an even smaller set: the best σ stays where it was, but training with "
+         "noise gains more over σ = 0 on the noisy test images than with 300 "
+         "images, and costs less on the clean ones"},
+    });
   });
 }

@@ -30,5 +30,16 @@ TEST_SUITE("lesson_04") {
     // quick sparse codes are too raw to ask more than the pixels' bound).
     CHECK(r.at("pixels_accuracy") > 0.5);
     if (real) CHECK(r.at("codes_accuracy") > 0.4);
+    CHECK(r.at("dense_codes_accuracy") > 0.5);  // the control is measured too
+    // L1 on the weights: the subgradient leaves almost no weight at exactly 0
+    // (|w| < 1e-6), the soft-threshold step many; both runs shrink about as
+    // many weights below 1e-3, and both learned (a soft-threshold with the
+    // wrong sign or threshold breaks one of these).
+    CHECK(r.at("l1_subgradient_zero_fraction") < 0.002);
+    CHECK(r.at("l1_proximal_zero_fraction") > 0.005);
+    CHECK(r.at("l1_proximal_zero_fraction") > 20 * r.at("l1_subgradient_zero_fraction"));
+    CHECK(r.at("l1_proximal_small_fraction") < 1.5 * r.at("l1_subgradient_small_fraction"));
+    CHECK(r.at("l1_subgradient_test_error") < baseline);
+    CHECK(r.at("l1_proximal_test_error") < baseline);
   }
 }

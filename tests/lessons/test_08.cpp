@@ -11,6 +11,9 @@
 //  - the measured displacement per unit of random perturbation agrees with
 //    the closed form, ‖J‖_F / √D (a wrong penalty or a wrong measurement
 //    breaks it);
+//  - a random direction moves the code between 1/√D and all of what the
+//    worst direction σ_max(J) does, and σ_max(J) ≤ ‖J‖_F (a wrong power
+//    iteration or a wrong σ_max breaks one of them);
 //  - on Fashion-MNIST both models reconstruct clearly better than the mean
 //    image (on the synthetic set a quick run teaches the sigmoid model
 //    little, as in lesson 01: there training must only not make it worse).
@@ -29,5 +32,13 @@ TEST_SUITE("lesson_08") {
           doctest::Approx(r.at("plain_predicted_sensitivity")).epsilon(0.1));
     CHECK(r.at("cae_sensitivity") ==
           doctest::Approx(r.at("cae_predicted_sensitivity")).epsilon(0.1));
+    for (const char* model : {"plain", "cae"}) {
+      const std::string m(model);
+      INFO("model: ", m);
+      CHECK(r.at(m + "_random_over_worst") >= 0.999 * r.at("inv_sqrt_d"));
+      CHECK(r.at(m + "_random_over_worst") < 1.0);
+      CHECK(r.at(m + "_worst_gain") > r.at(m + "_sensitivity"));
+      CHECK(r.at(m + "_worst_gain") <= 1.001 * r.at(m + "_jacobian"));
+    }
   }
 }
