@@ -76,16 +76,19 @@ Tensor::Tensor(Shape shape, std::initializer_list<float> values) {
   std::copy(values.begin(), values.end(), data());
 }
 
-Tensor::Tensor(const Tensor& other) {
-  resize(other.shape_);
-  if (size_) std::memcpy(data(), other.data(), size_ * sizeof(float));
-}
+Tensor::Tensor(const Tensor& other) { *this = other; }
 
 Tensor& Tensor::operator=(const Tensor& other) {
-  if (this != &other) {
-    resize(other.shape_);
-    if (size_) std::memcpy(data(), other.data(), size_ * sizeof(float));
+  if (this == &other) return *this;
+  if (other.empty()) {
+    // An empty tensor (default-constructed, or resized to 0 elements) has
+    // nothing to copy, and may have no storage to copy from.
+    shape_ = other.shape_;
+    size_ = 0;
+    return *this;
   }
+  resize(other.shape_);
+  std::memcpy(data(), other.data(), size_ * sizeof(float));
   return *this;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "hourglass/tensor.hpp"
 
@@ -56,6 +57,20 @@ TEST_SUITE("tensor") {
     d = c;
     CHECK(d.shape() == c.shape());
     CHECK(d.data() != c.data());
+  }
+
+  TEST_CASE("an empty tensor copies as an empty tensor") {
+    const Tensor empty;
+    Tensor a = empty;  // copy-construct: nothing to read from
+    CHECK(a.empty());
+    CHECK(a.shape() == empty.shape());
+    Tensor b(Shape{3}, 1.0f);
+    b = empty;  // copy-assign over a full one
+    CHECK(b.empty());
+    std::vector<Tensor> held{Tensor(), Tensor(Shape{2}, 5.0f)};
+    std::vector<Tensor> copied = held;
+    CHECK(copied[0].empty());
+    CHECK(copied[1][1] == 5.0f);
   }
 
   TEST_CASE("reshape keeps the numbers, resize keeps the allocation") {
