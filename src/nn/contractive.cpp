@@ -9,6 +9,12 @@
 namespace hg {
 
 namespace {
+struct Mean {  // what the node remembers: 1/B, the scale of a mean over rows
+  float inv_batch;
+};
+}  // namespace
+
+namespace {
 // s_j = Σ_i W_ji²: the squared length of each row of W.  W: (H, D), s: (H)
 void row_sq_norms(const float* W, float* s, int H, int D) {
   for (int j = 0; j < H; ++j) {
@@ -48,7 +54,7 @@ static void contractive_backward(Tape& tape, Node& y) {
   const Tensor& h = tape.node(y.in[0]).val();
   const Tensor& W = tape.node(y.in[1]).val();
   const int B = h.rows(), H = h.cols(), D = W.cols();
-  const float g = 2.0f * y.k[0] * y.grad()[0];  // (2/B) dL
+  const float g = 2.0f * y.attrs<Mean>().inv_batch * y.grad()[0];  // (2/B) dL
   const float* s = y.saved.data();
   if (float* dh = tape.grad_of(y, 0)) {
     // ∂/∂h = 2 a (∂a/∂h) s = 2 a (1 − 2h) s
@@ -78,9 +84,9 @@ Var contractive_penalty(Var h, Var W) {
   Tape& tape = same_tape("contractive_penalty", h, W);
   check_inputs("contractive_penalty", h.shape(), W.shape());
   const int B = h.shape()[0], H = h.shape()[1], D = W.shape()[1];
-  Node& y = tape.push("contractive_penalty", Shape{1, 1}, contractive_backward,
-                      {h, W});
-  y.k[0] = 1.0f / static_cast<float>(B);
+  Node& y = tape.push("contractive_penalty", Shape{1, 1}, {h, W});
+  y.backward = contractive_backward;
+  y.set_attrs(Mean{1.0f / static_cast<float>(B)});
   y.saved.resize(Shape{H});
   row_sq_norms(tape.node(y.in[1]).val().data(), y.saved.data(), H, D);
   const float* hv = tape.node(y.in[0]).val().data();

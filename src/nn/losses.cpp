@@ -15,11 +15,19 @@
 namespace hg {
 
 namespace {
-// A one-number node over inputs `in`, k[0] = 1/B.
+// What a loss node remembers: 1/B, the scale of a mean over the batch's
+// rows, and (kl_sparsity only) the target activation ρ.
+struct LossAttrs {
+  float inv_batch;
+  float rho;
+};
+float inv_batch(const Node& y) { return y.attrs<LossAttrs>().inv_batch; }
+// A one-number node over inputs `in`, averaged over `batch` rows.
 Node& push_loss(const char* op, Tape& tape, std::initializer_list<Var> in,
                 BackwardFn backward, int batch) {
-  Node& y = tape.push(op, Shape{1, 1}, backward, in);
-  y.k[0] = 1.0f / static_cast<float>(std::max(batch, 1));
+  Node& y = tape.push(op, Shape{1, 1}, in);
+  y.set_attrs(LossAttrs{1.0f / static_cast<float>(std::max(batch, 1)), 0.0f});
+  y.backward = backward;
   return y;
 }
 void check_pair(const char* op, Var a, Var b) {
@@ -68,7 +76,7 @@ constexpr float kRhoEps = 1e-6f;
 static void mse_backward(Tape& tape, Node& y) {
   const float* p = val(tape, y, 0);
   const float* t = val(tape, y, 1);
-  const float g = 2.0f * y.k[0] * y.grad()[0];
+  const float g = 2.0f * inv_batch(y) * y.grad()[0];
   const std::size_t n = count(tape, y);
   float* dp = tape.grad_of(y, 0);
   float* dt = tape.grad_of(y, 1);
@@ -88,7 +96,7 @@ Var mse(Var pred, Var target) {
   const float* p = val(tape, y, 0);
   const float* t = val(tape, y, 1);
   y.value[0] = static_cast<float>(
-      y.k[0] * chunked_sum(count(tape, y), [&](std::size_t lo, std::size_t hi) {
+      inv_batch(y) * chunked_sum(count(tape, y), [&](std::size_t lo, std::size_t hi) {
         return kernels::sum_sq_diff(p + lo, t + lo, hi - lo);
       }));
   return tape.last();
@@ -99,7 +107,7 @@ Var mse(Var pred, Var target) {
 static void mae_backward(Tape& tape, Node& y) {
   const float* p = val(tape, y, 0);
   const float* t = val(tape, y, 1);
-  const float g = y.k[0] * y.grad()[0];
+  const float g = inv_batch(y) * y.grad()[0];
   const std::size_t n = count(tape, y);
   float* dp = tape.grad_of(y, 0);
   float* dt = tape.grad_of(y, 1);
@@ -117,7 +125,7 @@ Var mae(Var pred, Var target) {
   Node& y = push_loss("mae", tape, {pred, target}, mae_backward,
                       pred.shape().rows());
   y.value[0] = static_cast<float>(
-      y.k[0] * kernels::sum_abs_diff(val(tape, y, 0), val(tape, y, 1),
+      inv_batch(y) * kernels::sum_abs_diff(val(tape, y, 0), val(tape, y, 1),
                                      count(tape, y)));
   return tape.last();
 }
@@ -127,7 +135,7 @@ Var mae(Var pred, Var target) {
 static void bce_backward(Tape& tape, Node& y) {
   const float* p = val(tape, y, 0);
   const float* t = val(tape, y, 1);
-  const float g = y.k[0] * y.grad()[0];
+  const float g = inv_batch(y) * y.grad()[0];
   const std::size_t n = count(tape, y);
   float* dp = tape.grad_of(y, 0);
   float* dt = tape.grad_of(y, 1);
@@ -150,7 +158,7 @@ Var bce(Var p, Var target) {
     const float pc = std::clamp(pv[i], kProbEps, 1.0f - kProbEps);
     s -= tv[i] * std::log(pc) + (1.0f - tv[i]) * std::log1p(-pc);
   }
-  y.value[0] = static_cast<float>(y.k[0] * s);
+  y.value[0] = static_cast<float>(inv_batch(y) * s);
   return tape.last();
 }
 
@@ -159,7 +167,7 @@ Var bce(Var p, Var target) {
 static void bce_with_logits_backward(Tape& tape, Node& y) {
   const float* z = val(tape, y, 0);
   const float* t = val(tape, y, 1);
-  const float g = y.k[0] * y.grad()[0];
+  const float g = inv_batch(y) * y.grad()[0];
   const std::size_t n = count(tape, y);
   float* dz = tape.grad_of(y, 0);
   float* dt = tape.grad_of(y, 1);
@@ -179,7 +187,7 @@ Var bce_with_logits(Var logits, Var target) {
   const float* z = val(tape, y, 0);
   const float* t = val(tape, y, 1);
   y.value[0] = static_cast<float>(
-      y.k[0] * chunked_sum(count(tape, y), [&](std::size_t lo, std::size_t hi) {
+      inv_batch(y) * chunked_sum(count(tape, y), [&](std::size_t lo, std::size_t hi) {
         return kernels::bce_with_logits_sum(z + lo, t + lo, hi - lo);
       }));
   return tape.last();
@@ -192,7 +200,7 @@ static void kl_sparsity_backward(Tape& tape, Node& y) {
   if (!dh) return;
   const Tensor& h = tape.node(y.in[0]).val();
   const int B = h.rows(), units = h.cols();
-  const float rho = y.k[1], g = y.k[0] * y.grad()[0];
+  const float rho = y.attrs<LossAttrs>().rho, g = inv_batch(y) * y.grad()[0];
   // ∂KL/∂ρ̂_j = −ρ/ρ̂_j + (1 − ρ)/(1 − ρ̂_j), and ∂ρ̂_j/∂h_ij = 1/B.
   for (int i = 0; i < B; ++i)
     for (int j = 0; j < units; ++j) {
@@ -209,12 +217,12 @@ Var kl_sparsity(Var h, float rho) {
   const int B = h.shape().rows(), units = h.shape().cols();
   check(B > 0, "kl_sparsity: h ", h.shape(), " has no rows");
   Node& y = push_loss("kl_sparsity", tape, {h}, kl_sparsity_backward, B);
-  y.k[1] = rho;
+  y.set_attrs(LossAttrs{inv_batch(y), rho});
   y.saved.resize(Shape{1, units});
   kernels::sum_rows(val(tape, y, 0), y.saved.data(), B, units);
   double s = 0;
   for (float& rh : y.saved) {
-    rh = std::clamp(rh * y.k[0], kRhoEps, 1.0f - kRhoEps);  // ρ̂_j
+    rh = std::clamp(rh * inv_batch(y), kRhoEps, 1.0f - kRhoEps);  // ρ̂_j
     s += rho * std::log(rho / rh) + (1.0f - rho) * std::log((1.0f - rho) / (1.0f - rh));
   }
   y.value[0] = static_cast<float>(s);
@@ -226,7 +234,7 @@ Var kl_sparsity(Var h, float rho) {
 static void gaussian_kl_backward(Tape& tape, Node& y) {
   const float* mu = val(tape, y, 0);
   const float* lv = val(tape, y, 1);
-  const float g = y.k[0] * y.grad()[0];
+  const float g = inv_batch(y) * y.grad()[0];
   const std::size_t n = count(tape, y);
   if (float* dmu = tape.grad_of(y, 0))  // ∂/∂μ = μ
     for (std::size_t i = 0; i < n; ++i) dmu[i] += g * mu[i];
@@ -247,7 +255,7 @@ Var gaussian_kl(Var mu, Var logvar) {
   double s = 0;
   for (std::size_t i = 0, n = count(tape, y); i < n; ++i)
     s += -0.5 * (1.0 + lv[i] - double(m[i]) * m[i] - std::exp(double(lv[i])));
-  y.value[0] = static_cast<float>(y.k[0] * s);
+  y.value[0] = static_cast<float>(inv_batch(y) * s);
   return tape.last();
 }
 
@@ -264,8 +272,8 @@ static void l1_backward(Tape& tape, Node& y) {
 
 Var l1_penalty(Var W) {
   Tape& tape = W.tape();
-  Node& y = tape.push("l1_penalty", Shape{1, 1}, l1_backward, {W});
-  y.value[0] = static_cast<float>(kernels::sum_abs(val(tape, y, 0), count(tape, y)));
+  Node& y = tape.push("l1_penalty", Shape{1, 1}, {W});
+  y.backward = l1_backward;y.value[0] = static_cast<float>(kernels::sum_abs(val(tape, y, 0), count(tape, y)));
   return tape.last();
 }
 
@@ -279,8 +287,8 @@ static void l2_backward(Tape& tape, Node& y) {
 
 Var l2_penalty(Var W) {
   Tape& tape = W.tape();
-  Node& y = tape.push("l2_penalty", Shape{1, 1}, l2_backward, {W});
-  y.value[0] =
+  Node& y = tape.push("l2_penalty", Shape{1, 1}, {W});
+  y.backward = l2_backward;y.value[0] =
       static_cast<float>(0.5 * kernels::sum_sq(val(tape, y, 0), count(tape, y)));
   return tape.last();
 }
