@@ -1,8 +1,6 @@
 // Tape and Var: node storage, leaves, and the one reverse loop.
 #include "hourglass/autodiff/tape.hpp"
 
-#include <algorithm>
-
 #include "hourglass/kernels/parallel_maps.hpp"
 
 namespace hg {
@@ -107,11 +105,7 @@ void Tape::bind(const Parameter& p, const Tensor* value, Tensor* grad) {
     check(!t || t->shape() == p.value.shape(), "Tape::bind: a tensor for \"", p.name,
           "\" has shape ", t ? t->shape() : Shape{}, ", expected ", p.value.shape(),
           " like the parameter");
-  for (Binding& b : bindings_)
-    if (b.param == &p) {
-      b = {&p, value, grad};
-      return;
-    }
+  std::erase_if(bindings_, [&](const Binding& b) { return b.param == &p; });
   bindings_.push_back({&p, value, grad});
 }
 

@@ -51,10 +51,8 @@ struct Node {
   Tensor& grad() { return param ? *param_grad : grad_buffer; }
   const Tensor& grad() const { return param ? *param_grad : grad_buffer; }
 
-  // The op's constants, as a small struct of the op's own:
-  //   struct Slice { int begin; };
-  //   y.set_attrs(Slice{begin});            // in the forward
-  //   const int begin = y.attrs<Slice>().begin;  // in its backward
+  // The op's constants, as a small struct of the op's own: the forward
+  // does y.set_attrs(Slice{begin}), its backward y.attrs<Slice>().begin.
   template <class Attrs>
   void set_attrs(const Attrs& a) {
     static_assert(std::is_trivially_copyable_v<Attrs> && sizeof(Attrs) <= kAttrBytes,
