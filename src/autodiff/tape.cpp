@@ -130,7 +130,7 @@ void Tape::backward(Var loss) {
     Node& n = node(i);
     if (!n.needs_grad || n.param) continue;
     n.grad_buffer.resize(n.value.shape());
-    kernels::fill_parallel(n.grad_buffer.data(), 0.0f, n.grad_buffer.size());
+    kernels::zero_parallel(n.grad_buffer.data(), n.grad_buffer.size());
   }
   l.grad()[0] += 1.0f;  // dL/dL = 1 (+= also right when the loss is a param)
 

@@ -20,9 +20,9 @@ void copy_parallel(const float* x, float* y, std::size_t n) {
   });
 }
 
-void fill_parallel(float* y, float c, std::size_t n) {
+void zero_parallel(float* y, std::size_t n) {
   parallel_range(n, kMoveGrain, [&](std::size_t lo, std::size_t hi) {
-    std::fill(y + lo, y + hi, c);
+    std::fill(y + lo, y + hi, 0.0f);
   });
 }
 

@@ -13,9 +13,9 @@
 
 namespace hg::kernels {
 
-// y = x, and y = c (n floats).
+// y = x, and y = 0 (n floats).
 void copy_parallel(const float* x, float* y, std::size_t n);
-void fill_parallel(float* y, float c, std::size_t n);
+void zero_parallel(float* y, std::size_t n);
 
 // y = f(x): a *_forward kernel of elementwise.hpp.
 using MapFn = void (*)(const float* __restrict, float* __restrict, std::size_t);
