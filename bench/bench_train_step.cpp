@@ -49,6 +49,8 @@
 #include <vector>
 
 #include "hourglass/hourglass.hpp"
+#include "hourglass/parallel/data_parallel.hpp"
+#include "hourglass/parallel/linear_shards.hpp"
 #include "count_allocs.hpp"
 #include "peak.hpp"
 #include "placement.hpp"
@@ -122,7 +124,7 @@ struct Vae {
 
 // The same three models with every weight split over the shards of a
 // hg::ShardGroup (split_model): each thread holds part t of each layer's
-// features (nn/linear_shards.hpp), cut from the whole model's layers.
+// features (parallel/linear_shards.hpp), cut from the whole model's layers.
 // Where a layer's output is split, the next layer either splits its input
 // the same way (its product summed over the shards: 20 to 64 numbers per
 // image cross) or reads all of it (gathered: 128 to 200 per image cross).
@@ -138,7 +140,7 @@ struct VanillaShards {
   Var loss(hg::Shard& s, const hg::Tensor& batch, hg::Rng&) {
     // Its pixels only: enc reads the very columns dec writes (784 is cut
     // the same way for both).
-    Var x = s.tape.input_cols(batch, enc.lo(), enc.hi());
+    Var x = input_cols(s.tape, batch, enc.lo(), enc.hi());
     Var code = sigmoid(enc(s, x));  // (B, 32) on every shard
     return sum_over_shards(s, mse(sigmoid(dec(s, code)), x));
   }

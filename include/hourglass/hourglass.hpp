@@ -1,5 +1,7 @@
 // Everything a lesson uses, in one include. Each header below is short and
-// meant to be opened: the layers go from tensor (bottom) to io (top).
+// meant to be opened: the layers go from tensor (bottom) to io (top)
+// (layers.txt). Running one step on several cores is optional and not
+// included: see hourglass/parallel/.
 #pragma once
 
 #include "hourglass/error.hpp"
@@ -17,7 +19,6 @@
 #include "hourglass/nn/init.hpp"
 #include "hourglass/nn/kmeans.hpp"
 #include "hourglass/nn/linear.hpp"
-#include "hourglass/nn/linear_shards.hpp"
 #include "hourglass/nn/log_sum_exp.hpp"
 #include "hourglass/nn/losses.hpp"
 #include "hourglass/nn/metrics.hpp"

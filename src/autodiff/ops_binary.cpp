@@ -21,6 +21,11 @@ bool row_broadcast(const char* op, const Shape& a, const Shape& b) {
   return true;
 }
 
+// What a binary node remembers: is b one row, added to every row of a?
+struct Broadcast {
+  bool row;
+};
+
 // The common prologue: check, push, and hand back the three value arrays.
 struct Binary {
   Tape& tape;
@@ -30,92 +35,80 @@ struct Binary {
   bool row;
   int rows, cols;
 };
-Binary push_binary(const char* op, Var a, Var b, BackwardFn backward) {
+Binary push_binary(const char* op, Var a, Var b) {
   Tape& tape = same_tape(op, a, b);
   const bool row = row_broadcast(op, a.shape(), b.shape());
-  Node& y = tape.push(op, a.shape(), backward, {a, b});
-  y.k[0] = row ? 1.0f : 0.0f;
+  Node& y = tape.push(op, a.shape(), {a, b});
+  y.set_attrs(Broadcast{row});
   return {tape, y, tape.node(a.index()).val().data(),
           tape.node(b.index()).val().data(), row, a.shape().rows(),
           a.shape().cols()};
 }
-bool is_row(const Node& y) { return y.k[0] != 0.0f; }
+bool is_row(const Node& y) { return y.attrs<Broadcast>().row; }
 }  // namespace
 
 // ---- add: y = a + b;  da += dy,  db += dy ------------------------------------
 
-static void add_backward(Tape& tape, Node& y) {
-  const float* dy = y.grad().data();
-  const std::size_t n = y.value.size();
-  if (float* da = tape.grad_of(y, 0)) kernels::axpy(1.0f, dy, da, n);
-  if (float* db = tape.grad_of(y, 1)) {
-    if (is_row(y)) kernels::sum_rows_acc(dy, db, y.value.rows(), y.value.cols());
-    else kernels::axpy(1.0f, dy, db, n);
-  }
-}
-
 Var add(Var a, Var b) {
-  Binary p = push_binary("add", a, b, add_backward);
+  Binary p = push_binary("add", a, b);
   if (p.row) kernels::add_row(p.a, p.b, p.y.value.data(), p.rows, p.cols);
   else kernels::add(p.a, p.b, p.y.value.data(), p.y.value.size());
+  p.y.backward = [](Tape& tape, Node& y) {
+    const float* dy = y.grad().data();
+    const std::size_t n = y.value.size();
+    if (float* da = tape.grad_of(y, 0)) kernels::axpy(1.0f, dy, da, n);
+    if (float* db = tape.grad_of(y, 1)) {
+      if (is_row(y)) kernels::sum_rows_acc(dy, db, y.value.rows(), y.value.cols());
+      else kernels::axpy(1.0f, dy, db, n);
+    }
+  };
   return p.tape.last();
 }
 
 // ---- sub: y = a − b;  da += dy,  db −= dy ------------------------------------
 
-static void sub_backward(Tape& tape, Node& y) {
-  const float* dy = y.grad().data();
-  const std::size_t n = y.value.size();
-  if (float* da = tape.grad_of(y, 0)) kernels::axpy(1.0f, dy, da, n);
-  if (float* db = tape.grad_of(y, 1)) {
-    if (is_row(y))
-      kernels::sum_rows_acc(dy, db, y.value.rows(), y.value.cols(), -1.0f);
-    else kernels::axpy(-1.0f, dy, db, n);
-  }
-}
-
 Var sub(Var a, Var b) {
-  Binary p = push_binary("sub", a, b, sub_backward);
+  Binary p = push_binary("sub", a, b);
   if (p.row) kernels::sub_row(p.a, p.b, p.y.value.data(), p.rows, p.cols);
   else kernels::sub(p.a, p.b, p.y.value.data(), p.y.value.size());
+  p.y.backward = [](Tape& tape, Node& y) {
+    const float* dy = y.grad().data();
+    const std::size_t n = y.value.size();
+    if (float* da = tape.grad_of(y, 0)) kernels::axpy(1.0f, dy, da, n);
+    if (float* db = tape.grad_of(y, 1)) {
+      if (is_row(y))
+        kernels::sum_rows_acc(dy, db, y.value.rows(), y.value.cols(), -1.0f);
+      else kernels::axpy(-1.0f, dy, db, n);
+    }
+  };
   return p.tape.last();
 }
 
 // ---- mul: y = a ⊙ b;  da += dy ⊙ b,  db += dy ⊙ a ------------------------------
 
-static void mul_backward(Tape& tape, Node& y) {
-  const float* a = tape.node(y.in[0]).val().data();
-  const float* b = tape.node(y.in[1]).val().data();
-  const float* dy = y.grad().data();
-  const int rows = y.value.rows(), cols = y.value.cols();
-  const std::size_t n = y.value.size();
-  if (float* da = tape.grad_of(y, 0)) {
-    if (is_row(y)) kernels::mul_row_acc(dy, b, da, rows, cols);
-    else kernels::mul_acc(dy, b, da, n);
-  }
-  if (float* db = tape.grad_of(y, 1)) {
-    if (is_row(y)) kernels::mul_sum_rows_acc(dy, a, db, rows, cols);
-    else kernels::mul_acc(dy, a, db, n);
-  }
-}
-
 Var mul(Var a, Var b) {
-  Binary p = push_binary("mul", a, b, mul_backward);
+  Binary p = push_binary("mul", a, b);
   if (p.row) kernels::mul_row(p.a, p.b, p.y.value.data(), p.rows, p.cols);
   else kernels::mul(p.a, p.b, p.y.value.data(), p.y.value.size());
+  p.y.backward = [](Tape& tape, Node& y) {
+    const float* a = tape.node(y.in[0]).val().data();
+    const float* b = tape.node(y.in[1]).val().data();
+    const float* dy = y.grad().data();
+    const int rows = y.value.rows(), cols = y.value.cols();
+    const std::size_t n = y.value.size();
+    if (float* da = tape.grad_of(y, 0)) {
+      if (is_row(y)) kernels::mul_row_acc(dy, b, da, rows, cols);
+      else kernels::mul_acc(dy, b, da, n);
+    }
+    if (float* db = tape.grad_of(y, 1)) {
+      if (is_row(y)) kernels::mul_sum_rows_acc(dy, a, db, rows, cols);
+      else kernels::mul_acc(dy, a, db, n);
+    }
+  };
   return p.tape.last();
 }
 
 // ---- div: y = a / b;  da += dy / b,  db −= dy · y / b --------------------------
-
-static void div_backward(Tape& tape, Node& y) {
-  const float* b = tape.node(y.in[1]).val().data();
-  const float* dy = y.grad().data();
-  const std::size_t n = y.value.size();
-  if (float* da = tape.grad_of(y, 0)) kernels::div_acc(dy, b, da, n);
-  if (float* db = tape.grad_of(y, 1))
-    kernels::div_backward_b(dy, y.value.data(), b, db, n);
-}
 
 Var div(Var a, Var b) {
   // A row divisor is rare (normalising by a per-feature scale): write it as
@@ -124,24 +117,37 @@ Var div(Var a, Var b) {
     row_broadcast("div", a.shape(), b.shape());
     return mul(a, pow(b, -1.0f));
   }
-  Binary p = push_binary("div", a, b, div_backward);
+  Binary p = push_binary("div", a, b);
   kernels::div(p.a, p.b, p.y.value.data(), p.y.value.size());
+  p.y.backward = [](Tape& tape, Node& y) {
+    const float* b = tape.node(y.in[1]).val().data();
+    const float* dy = y.grad().data();
+    const std::size_t n = y.value.size();
+    if (float* da = tape.grad_of(y, 0)) kernels::div_acc(dy, b, da, n);
+    if (float* db = tape.grad_of(y, 1))
+      kernels::div_backward_b(dy, y.value.data(), b, db, n);
+  };
   return p.tape.last();
 }
 
 // ---- affine: y = alpha·x + beta;  dx += alpha·dy ---------------------------------
 
-static void affine_backward(Tape& tape, Node& y) {
-  if (float* dx = tape.grad_of(y, 0))
-    kernels::axpy(y.k[0], y.grad().data(), dx, y.value.size());
-}
+namespace {
+struct Affine {
+  float alpha;
+};
+}  // namespace
 
 Var affine(Var x, float alpha, float beta) {
   Tape& tape = x.tape();
-  Node& y = tape.push("affine", x.shape(), affine_backward, {x});
-  y.k[0] = alpha;
+  Node& y = tape.push("affine", x.shape(), {x});
+  y.set_attrs(Affine{alpha});
   kernels::affine_forward(tape.node(x.index()).val().data(), alpha, beta,
                           y.value.data(), y.value.size());
+  y.backward = [](Tape& tape, Node& y) {
+    if (float* dx = tape.grad_of(y, 0))
+      kernels::axpy(y.attrs<Affine>().alpha, y.grad().data(), dx, y.value.size());
+  };
   return tape.last();
 }
 

@@ -43,6 +43,12 @@
 
 namespace hg {
 
+namespace {
+struct Stride {  // what a conv node remembers of its geometry
+  int stride, padding;
+};
+}  // namespace
+
 using namespace conv_groups;
 
 namespace {
@@ -99,11 +105,60 @@ struct Conv2dPlan {
 
 // ---- conv2d ------------------------------------------------------------------
 
+static void conv2d_backward(Tape& tape, Node& y);  // below the forward
+
+Var conv2d(Var x, Var W, Var b, int stride, int padding) {
+  const char* op = "conv2d";
+  Tape& tape = check_conv_inputs(op, x, W, b, stride, padding, "(C_out, C_in, kh, kw)");
+  const Shape sx = x.shape(), sw = W.shape();
+  check(sx[1] == sw[1], op, ": x is ", sx, " with ", sx[1],
+        " channels, W is ", sw, " for ", sw[1],
+        " (expected x's dimension 1 = W's dimension 1)");
+  check_bias(op, b.shape(), sw[0]);
+  const ConvGeometry g{sx[1], sx[2], sx[3], sw[2], sw[3], stride, padding};
+  check(g.Ho() >= 1 && g.Wo() >= 1, op, ": a ", sw[2], "x", sw[3],
+        " filter with padding ", padding, " does not fit in x ", sx,
+        " (expected kh, kw <= H + 2·padding, W + 2·padding)");
+  const Conv2dPlan plan(g, sx[0], sw[0]);
+  const int Co = plan.Co, P = plan.P, CK = plan.CK;
+
+  Node& y = tape.push(op, Shape{sx[0], Co, g.Ho(), g.Wo()}, {x, W, b});
+  y.set_attrs(Stride{stride, padding});
+  y.backward = conv2d_backward;  // right below
+  // Scratch for the forward and the backward (sized once, capacity kept).
+  y.saved.resize(Shape{1, int(plan.split.total())});
+  float* scratch = y.saved.data();
+  const float* xd = tape.node(x.index()).val().data();
+  const float* Wd = tape.node(W.index()).val().data();
+  const float* bd = tape.node(b.index()).val().data();
+  float* yd = y.value.data();
+  const std::size_t in_image = std::size_t(g.C) * plan.HW, out_image = std::size_t(Co) * P;
+  for_each_slot(plan.split, [&](int t) {
+    const Conv2dPlan::Slot s = plan.slot(scratch, t);
+    plan.split.for_each_group(t, [&](int n0, int nb) {
+      const int nbP = nb * P;
+      for (int n = 0; n < nb; ++n)
+        kernels::im2col(xd + (n0 + n) * in_image, g, s.cols + std::size_t(n) * P, nbP);
+      // Y (Co, nb·P) = W (Co, CK) · cols (CK, nb·P)
+      gemm(Trans::No, Trans::No, Co, nbP, CK, Wd, s.cols, 0.0f, s.Y);
+      for (int n = 0; n < nb; ++n)  // y[n, o, p] = Y[o, n·P + p] + b[o]
+        for (int o = 0; o < Co; ++o) {
+          const float* Yo = s.Y + std::size_t(o) * nbP + std::size_t(n) * P;
+          float* yo = yd + (n0 + n) * out_image + std::size_t(o) * P;
+          for (int p = 0; p < P; ++p) yo[p] = Yo[p] + bd[o];
+        }
+    });
+  });
+  return tape.last();
+}
+
+// The backward of conv2d: the chain rule through the product above.
 static void conv2d_backward(Tape& tape, Node& y) {
   const Tensor& x = tape.node(y.in[0]).val();
   const Tensor& W = tape.node(y.in[1]).val();
   const ConvGeometry geo{x.dim(1), x.dim(2), x.dim(3), W.dim(2), W.dim(3),
-                         int(y.k[0]), int(y.k[1])};
+                         y.attrs<Stride>().stride,
+                         y.attrs<Stride>().padding};
   const Conv2dPlan plan(geo, x.dim(0), W.dim(0));
   const ConvGeometry &g = plan.g, &gt = plan.gt;
   const int Co = plan.Co, P = plan.P, CK = plan.CK, HW = plan.HW, k2 = g.kh * g.kw;
@@ -161,52 +216,6 @@ static void conv2d_backward(Tape& tape, Node& y) {
   const Conv2dPlan::Slot s0 = plan.slot(scratch, 0);
   reduce_slots(plan.split, s0.dW, std::size_t(Co) * CK, dW);
   reduce_slots(plan.split, s0.db, std::size_t(Co), db);
-}
-
-Var conv2d(Var x, Var W, Var b, int stride, int padding) {
-  const char* op = "conv2d";
-  Tape& tape = check_conv_inputs(op, x, W, b, stride, padding, "(C_out, C_in, kh, kw)");
-  const Shape sx = x.shape(), sw = W.shape();
-  check(sx[1] == sw[1], op, ": x is ", sx, " with ", sx[1],
-        " channels, W is ", sw, " for ", sw[1],
-        " (expected x's dimension 1 = W's dimension 1)");
-  check_bias(op, b.shape(), sw[0]);
-  const ConvGeometry g{sx[1], sx[2], sx[3], sw[2], sw[3], stride, padding};
-  check(g.Ho() >= 1 && g.Wo() >= 1, op, ": a ", sw[2], "x", sw[3],
-        " filter with padding ", padding, " does not fit in x ", sx,
-        " (expected kh, kw <= H + 2·padding, W + 2·padding)");
-  const Conv2dPlan plan(g, sx[0], sw[0]);
-  const int Co = plan.Co, P = plan.P, CK = plan.CK;
-
-  Node& y = tape.push(op, Shape{sx[0], Co, g.Ho(), g.Wo()}, conv2d_backward,
-                      {x, W, b});
-  y.k[0] = float(stride);
-  y.k[1] = float(padding);
-  // Scratch for the forward and the backward (sized once, capacity kept).
-  y.saved.resize(Shape{1, int(plan.split.total())});
-  float* scratch = y.saved.data();
-  const float* xd = tape.node(x.index()).val().data();
-  const float* Wd = tape.node(W.index()).val().data();
-  const float* bd = tape.node(b.index()).val().data();
-  float* yd = y.value.data();
-  const std::size_t in_image = std::size_t(g.C) * plan.HW, out_image = std::size_t(Co) * P;
-  for_each_slot(plan.split, [&](int t) {
-    const Conv2dPlan::Slot s = plan.slot(scratch, t);
-    plan.split.for_each_group(t, [&](int n0, int nb) {
-      const int nbP = nb * P;
-      for (int n = 0; n < nb; ++n)
-        kernels::im2col(xd + (n0 + n) * in_image, g, s.cols + std::size_t(n) * P, nbP);
-      // Y (Co, nb·P) = W (Co, CK) · cols (CK, nb·P)
-      gemm(Trans::No, Trans::No, Co, nbP, CK, Wd, s.cols, 0.0f, s.Y);
-      for (int n = 0; n < nb; ++n)  // y[n, o, p] = Y[o, n·P + p] + b[o]
-        for (int o = 0; o < Co; ++o) {
-          const float* Yo = s.Y + std::size_t(o) * nbP + std::size_t(n) * P;
-          float* yo = yd + (n0 + n) * out_image + std::size_t(o) * P;
-          for (int p = 0; p < P; ++p) yo[p] = Yo[p] + bd[o];
-        }
-    });
-  });
-  return tape.last();
 }
 
 }  // namespace hg

@@ -9,20 +9,19 @@
 
 namespace hg {
 
-static void mask_backward(Tape& tape, Node& y) {
-  if (float* dx = tape.grad_of(y, 0))
-    kernels::mul_acc(y.grad().data(), y.saved.data(), dx, y.value.size());
-}
-
-// y = x ⊙ m, m_i = keep_scale with probability 1 − p, else 0.
+// y = x ⊙ m, m_i = keep_scale with probability 1 − p, else 0; dx += dy ⊙ m.
 static Var masked(const char* op, Var x, float p, float keep_scale, Rng& rng) {
   Tape& tape = x.tape();
   check(p >= 0.0f && p < 1.0f, op, ": p = ", p, " (expected 0 <= p < 1)");
-  Node& y = tape.push(op, x.shape(), mask_backward, {x});
+  Node& y = tape.push(op, x.shape(), {x});
   y.saved.resize(x.shape());
   for (float& m : y.saved) m = rng.bernoulli(p) ? 0.0f : keep_scale;
   kernels::mul(tape.node(x.index()).val().data(), y.saved.data(),
                y.value.data(), y.value.size());
+  y.backward = [](Tape& tape, Node& y) {
+    if (float* dx = tape.grad_of(y, 0))
+      kernels::mul_acc(y.grad().data(), y.saved.data(), dx, y.value.size());
+  };
   return tape.last();
 }
 
@@ -33,21 +32,20 @@ Var mask_noise(Var x, float p, Rng& rng) {
   return masked("mask_noise", x, p, 1.0f, rng);
 }
 
-// y = x + σ·ε: ε is drawn into `saved`; ∂y/∂x = 1.
-static void gaussian_noise_backward(Tape& tape, Node& y) {
-  if (float* dx = tape.grad_of(y, 0))
-    kernels::axpy(1.0f, y.grad().data(), dx, y.value.size());
-}
-
+// y = x + σ·ε: ε is drawn into `saved`; ∂y/∂x = 1, so dx += dy.
 Var gaussian_noise(Var x, float stddev, Rng& rng) {
   Tape& tape = x.tape();
   check(stddev >= 0.0f, "gaussian_noise: stddev = ", stddev,
         " (expected >= 0)");
-  Node& y = tape.push("gaussian_noise", x.shape(), gaussian_noise_backward, {x});
+  Node& y = tape.push("gaussian_noise", x.shape(), {x});
   y.saved.resize(x.shape());
   rng.fill_normal(y.saved, 0.0f, stddev);
   kernels::add(tape.node(x.index()).val().data(), y.saved.data(),
                y.value.data(), y.value.size());
+  y.backward = [](Tape& tape, Node& y) {
+    if (float* dx = tape.grad_of(y, 0))
+      kernels::axpy(1.0f, y.grad().data(), dx, y.value.size());
+  };
   return tape.last();
 }
 

@@ -23,21 +23,13 @@ void over_planes(int planes, std::size_t plane_floats, const Fn& fn) {
 }
 }  // namespace
 
-// ---- max_pool2d ----------------------------------------------------------------
+// ---- max_pool2d: y = the max of each window; dx[argmax] += dy -----------------
 
-static void max_pool2d_backward(Tape& tape, Node& y) {
-  const Shape& s = tape.node(y.in[0]).val().shape();
-  float* dx = tape.grad_of(y, 0);
-  if (!dx) return;
-  const int k = int(y.k[0]), stride = int(y.k[1]);
-  const std::size_t in = std::size_t(s[2]) * s[3], out = y.value.size() / (s[0] * s[1]);
-  const float* dy = y.grad().data();
-  const float* argmax = y.saved.data();
-  over_planes(s[0] * s[1], in, [&](std::size_t p, int count) {
-    kernels::max_pool2d_backward(dy + p * out, argmax + p * out, count, s[2], s[3],
-                                 k, stride, dx + p * in);
-  });
-}
+namespace {
+struct Window {
+  int k, stride;
+};
+}  // namespace
 
 Var max_pool2d(Var x, int k, int stride) {
   const char* op = "max_pool2d";
@@ -50,9 +42,8 @@ Var max_pool2d(Var x, int k, int stride) {
         " window does not fit in x ", sx);
   const int Ho = kernels::conv_out_size(sx[2], k, stride, 0);
   const int Wo = kernels::conv_out_size(sx[3], k, stride, 0);
-  Node& y = tape.push(op, Shape{sx[0], sx[1], Ho, Wo}, max_pool2d_backward, {x});
-  y.k[0] = float(k);
-  y.k[1] = float(stride);
+  Node& y = tape.push(op, Shape{sx[0], sx[1], Ho, Wo}, {x});
+  y.set_attrs(Window{k, stride});
   y.saved.resize(y.value.shape());  // argmax of every window
   const float* xd = tape.node(x.index()).val().data();
   float* yd = y.value.data();
@@ -62,22 +53,30 @@ Var max_pool2d(Var x, int k, int stride) {
     kernels::max_pool2d_forward(xd + p * in, count, sx[2], sx[3], k, stride,
                                 yd + p * out, argmax + p * out);
   });
+
+  y.backward = [](Tape& tape, Node& y) {
+    const Shape& s = tape.node(y.in[0]).val().shape();
+    float* dx = tape.grad_of(y, 0);
+    if (!dx) return;
+    const auto [k, stride] = y.attrs<Window>();
+    const std::size_t in = std::size_t(s[2]) * s[3], out = y.value.size() / (s[0] * s[1]);
+    const float* dy = y.grad().data();
+    const float* argmax = y.saved.data();
+    over_planes(s[0] * s[1], in, [&](std::size_t p, int count) {
+      kernels::max_pool2d_backward(dy + p * out, argmax + p * out, count, s[2], s[3],
+                                   k, stride, dx + p * in);
+    });
+  };
   return tape.last();
 }
 
-// ---- upsample2d ----------------------------------------------------------------
+// ---- upsample2d: each pixel repeated factor² times; dx += Σ of its copies' dy -----
 
-static void upsample2d_backward(Tape& tape, Node& y) {
-  const Shape& s = tape.node(y.in[0]).val().shape();
-  float* dx = tape.grad_of(y, 0);
-  if (!dx) return;
-  const int f = int(y.k[0]);
-  const std::size_t in = std::size_t(s[2]) * s[3], out = in * f * f;
-  const float* dy = y.grad().data();
-  over_planes(s[0] * s[1], out, [&](std::size_t p, int count) {
-    kernels::upsample_nearest_backward(dy + p * out, count, s[2], s[3], f, dx + p * in);
-  });
-}
+namespace {
+struct Factor {
+  int f;
+};
+}  // namespace
 
 Var upsample2d(Var x, int factor) {
   const char* op = "upsample2d";
@@ -85,15 +84,26 @@ Var upsample2d(Var x, int factor) {
   const Shape sx = x.shape();
   conv_groups::check_image(op, sx, "x");
   check(factor >= 1, op, ": factor ", factor, " (expected >= 1)");
-  Node& y = tape.push(op, Shape{sx[0], sx[1], sx[2] * factor, sx[3] * factor},
-                      upsample2d_backward, {x});
-  y.k[0] = float(factor);
+  Node& y = tape.push(op, Shape{sx[0], sx[1], sx[2] * factor, sx[3] * factor}, {x});
+  y.set_attrs(Factor{factor});
   const float* xd = tape.node(x.index()).val().data();
   float* yd = y.value.data();
   const std::size_t in = std::size_t(sx[2]) * sx[3], out = in * factor * factor;
   over_planes(sx[0] * sx[1], out, [&](std::size_t p, int count) {
     kernels::upsample_nearest_forward(xd + p * in, count, sx[2], sx[3], factor, yd + p * out);
   });
+
+  y.backward = [](Tape& tape, Node& y) {
+    const Shape& s = tape.node(y.in[0]).val().shape();
+    float* dx = tape.grad_of(y, 0);
+    if (!dx) return;
+    const int f = y.attrs<Factor>().f;
+    const std::size_t in = std::size_t(s[2]) * s[3], out = in * f * f;
+    const float* dy = y.grad().data();
+    over_planes(s[0] * s[1], out, [&](std::size_t p, int count) {
+      kernels::upsample_nearest_backward(dy + p * out, count, s[2], s[3], f, dx + p * in);
+    });
+  };
   return tape.last();
 }
 

@@ -4,45 +4,25 @@
 // f' comes from whichever is cheaper to read: the output y for exp, sqrt,
 // sigmoid and tanh (σ' = y(1 − y), tanh' = 1 − y²), the input x otherwise.
 //
-// Big arrays are split over the thread pool (kernels::parallel_range): each
-// element is independent, so ranges of x, y, dy, dx go to different threads.
+// Big arrays are split over the thread pool (kernels/parallel_maps.hpp):
+// each element is independent, so ranges of x, y, dy, dx go to different
+// threads. The map itself is the plain kernel.
 #include "hourglass/autodiff/ops.hpp"
 #include "hourglass/kernels/elementwise.hpp"
-#include "hourglass/kernels/thread_pool.hpp"
+#include "hourglass/kernels/parallel_maps.hpp"
 
 namespace hg {
 
 namespace {
-using Map = void (*)(const float* __restrict, float* __restrict, std::size_t);
-// dx += dy · f'(·), f' read from x or y: the shape of most *_backward kernels.
-using BackMap = void (*)(const float* __restrict, const float* __restrict,
-                         float* __restrict, std::size_t);
+using kernels::map_backward_parallel;
 
-// Below this many elements a map stays on the calling thread.
-constexpr std::size_t kGrain = 16384;
-
-void map_split(Map f, const float* x, float* y, std::size_t n) {
-  kernels::parallel_range(n, kGrain, [&](std::size_t lo, std::size_t hi) {
-    f(x + lo, y + lo, hi - lo);
-  });
-}
-void back_split(BackMap f, const float* in, const float* dy, float* dx,
-                std::size_t n) {
-  kernels::parallel_range(n, kGrain, [&](std::size_t lo, std::size_t hi) {
-    f(in + lo, dy + lo, dx + lo, hi - lo);
-  });
-}
-
-// Push y = f(x), shaped like x, with the given backward.
-Node& push_unary(const char* op, Var x, BackwardFn backward) {
-  return x.tape().push(op, x.shape(), backward, {x});
-}
-Var unary(const char* op, Var x, BackwardFn backward, Map forward) {
+// Push y = f(x), shaped like x, and compute it with the kernel `f`.
+Node& unary(const char* op, Var x, kernels::MapFn f) {
   Tape& tape = x.tape();
-  Node& y = push_unary(op, x, backward);
-  map_split(forward, tape.node(x.index()).val().data(), y.value.data(),
-            y.value.size());
-  return tape.last();
+  Node& y = tape.push(op, x.shape(), {x});
+  kernels::map_parallel(f, tape.node(x.index()).val().data(), y.value.data(),
+                        y.value.size());
+  return y;
 }
 // The three arrays a backward needs.
 struct Grads {
@@ -56,94 +36,110 @@ Grads grads(Tape& tape, Node& y) {
   return {tape.node(y.in[0]).val().data(), y.value.data(), y.grad().data(),
           tape.grad_of(y, 0), y.value.size()};
 }
+// The constant of pow (p) and of leaky_relu (the slope).
+struct Constant {
+  float c;
+};
 }  // namespace
 
 Var neg(Var x) { return affine(x, -1.0f, 0.0f); }
 
-static void exp_backward(Tape& tape, Node& node) {
-  Grads g = grads(tape, node);
-  if (g.dx) back_split(kernels::exp_backward, g.y, g.dy, g.dx, g.n);  // (eˣ)' = eˣ = y
+Var exp(Var x) {
+  unary("exp", x, kernels::exp_forward).backward = [](Tape& tape, Node& y) {
+    Grads g = grads(tape, y);  // (eˣ)' = eˣ = y
+    if (g.dx) map_backward_parallel(kernels::exp_backward, g.y, g.dy, g.dx, g.n);
+  };
+  return x.tape().last();
 }
-Var exp(Var x) { return unary("exp", x, exp_backward, kernels::exp_forward); }
 
-static void log_backward(Tape& tape, Node& node) {
-  Grads g = grads(tape, node);
-  if (g.dx) back_split(kernels::log_backward, g.x, g.dy, g.dx, g.n);  // (log x)' = 1/x
+Var log(Var x) {
+  unary("log", x, kernels::log_forward).backward = [](Tape& tape, Node& y) {
+    Grads g = grads(tape, y);  // (log x)' = 1/x
+    if (g.dx) map_backward_parallel(kernels::log_backward, g.x, g.dy, g.dx, g.n);
+  };
+  return x.tape().last();
 }
-Var log(Var x) { return unary("log", x, log_backward, kernels::log_forward); }
 
-static void sqrt_backward(Tape& tape, Node& node) {
-  Grads g = grads(tape, node);
-  if (g.dx) back_split(kernels::sqrt_backward, g.y, g.dy, g.dx, g.n);  // (√x)' = 1/(2y)
+Var sqrt(Var x) {
+  unary("sqrt", x, kernels::sqrt_forward).backward = [](Tape& tape, Node& y) {
+    Grads g = grads(tape, y);  // (√x)' = 1/(2y)
+    if (g.dx) map_backward_parallel(kernels::sqrt_backward, g.y, g.dy, g.dx, g.n);
+  };
+  return x.tape().last();
 }
-Var sqrt(Var x) { return unary("sqrt", x, sqrt_backward, kernels::sqrt_forward); }
 
-static void square_backward(Tape& tape, Node& node) {
-  Grads g = grads(tape, node);
-  if (g.dx) back_split(kernels::square_backward, g.x, g.dy, g.dx, g.n);  // (x²)' = 2x
-}
 Var square(Var x) {
-  return unary("square", x, square_backward, kernels::square_forward);
+  unary("square", x, kernels::square_forward).backward = [](Tape& tape, Node& y) {
+    Grads g = grads(tape, y);  // (x²)' = 2x
+    if (g.dx) map_backward_parallel(kernels::square_backward, g.x, g.dy, g.dx, g.n);
+  };
+  return x.tape().last();
 }
 
-static void pow_backward(Tape& tape, Node& node) {
-  Grads g = grads(tape, node);  // (xᵖ)' = p·xᵖ⁻¹
-  if (g.dx) kernels::pow_backward(g.x, node.k[0], g.dy, g.dx, g.n);
-}
 Var pow(Var x, float p) {
   Tape& tape = x.tape();
-  Node& y = push_unary("pow", x, pow_backward);
-  y.k[0] = p;
+  Node& y = tape.push("pow", x.shape(), {x});
+  y.set_attrs(Constant{p});
   kernels::pow_forward(tape.node(x.index()).val().data(), p, y.value.data(),
                        y.value.size());
+  y.backward = [](Tape& tape, Node& y) {
+    Grads g = grads(tape, y);  // (xᵖ)' = p·xᵖ⁻¹
+    if (g.dx) kernels::pow_backward(g.x, y.attrs<Constant>().c, g.dy, g.dx, g.n);
+  };
   return tape.last();
 }
 
-static void abs_backward(Tape& tape, Node& node) {
-  Grads g = grads(tape, node);
-  if (g.dx) back_split(kernels::abs_backward, g.x, g.dy, g.dx, g.n);  // sign(x)
+Var abs(Var x) {
+  unary("abs", x, kernels::abs_forward).backward = [](Tape& tape, Node& y) {
+    Grads g = grads(tape, y);  // sign(x)
+    if (g.dx) map_backward_parallel(kernels::abs_backward, g.x, g.dy, g.dx, g.n);
+  };
+  return x.tape().last();
 }
-Var abs(Var x) { return unary("abs", x, abs_backward, kernels::abs_forward); }
 
-static void sigmoid_backward(Tape& tape, Node& node) {
-  Grads g = grads(tape, node);
-  if (g.dx) back_split(kernels::sigmoid_backward, g.y, g.dy, g.dx, g.n);  // σ' = y(1 − y)
-}
 Var sigmoid(Var x) {
-  return unary("sigmoid", x, sigmoid_backward, kernels::sigmoid_forward);
+  unary("sigmoid", x, kernels::sigmoid_forward).backward = [](Tape& tape, Node& y) {
+    Grads g = grads(tape, y);  // σ' = y(1 − y)
+    if (g.dx) map_backward_parallel(kernels::sigmoid_backward, g.y, g.dy, g.dx, g.n);
+  };
+  return x.tape().last();
 }
 
-static void tanh_backward(Tape& tape, Node& node) {
-  Grads g = grads(tape, node);
-  if (g.dx) back_split(kernels::tanh_backward, g.y, g.dy, g.dx, g.n);  // 1 − y²
+Var tanh(Var x) {
+  unary("tanh", x, kernels::tanh_forward).backward = [](Tape& tape, Node& y) {
+    Grads g = grads(tape, y);  // tanh' = 1 − y²
+    if (g.dx) map_backward_parallel(kernels::tanh_backward, g.y, g.dy, g.dx, g.n);
+  };
+  return x.tape().last();
 }
-Var tanh(Var x) { return unary("tanh", x, tanh_backward, kernels::tanh_forward); }
 
-static void relu_backward(Tape& tape, Node& node) {
-  Grads g = grads(tape, node);
-  if (g.dx) back_split(kernels::relu_backward, g.x, g.dy, g.dx, g.n);  // [x > 0]
+Var relu(Var x) {
+  unary("relu", x, kernels::relu_forward).backward = [](Tape& tape, Node& y) {
+    Grads g = grads(tape, y);  // [x > 0]
+    if (g.dx) map_backward_parallel(kernels::relu_backward, g.x, g.dy, g.dx, g.n);
+  };
+  return x.tape().last();
 }
-Var relu(Var x) { return unary("relu", x, relu_backward, kernels::relu_forward); }
 
-static void leaky_relu_backward(Tape& tape, Node& node) {
-  Grads g = grads(tape, node);  // 1 for x > 0, slope otherwise
-  if (g.dx) kernels::leaky_relu_backward(g.x, node.k[0], g.dy, g.dx, g.n);
-}
 Var leaky_relu(Var x, float slope) {
   Tape& tape = x.tape();
-  Node& y = push_unary("leaky_relu", x, leaky_relu_backward);
-  y.k[0] = slope;
+  Node& y = tape.push("leaky_relu", x.shape(), {x});
+  y.set_attrs(Constant{slope});
   kernels::leaky_relu_forward(tape.node(x.index()).val().data(), slope,
                               y.value.data(), y.value.size());
+  y.backward = [](Tape& tape, Node& y) {
+    Grads g = grads(tape, y);  // 1 for x > 0, the slope otherwise
+    if (g.dx) kernels::leaky_relu_backward(g.x, y.attrs<Constant>().c, g.dy, g.dx, g.n);
+  };
   return tape.last();
 }
 
-static void softplus_backward(Tape& tape, Node& node) {
-  Grads g = grads(tape, node);
-  if (g.dx) back_split(kernels::softplus_backward, g.x, g.dy, g.dx, g.n);  // σ(x)
-}
 Var softplus(Var x) {
-  return unary("softplus", x, softplus_backward, kernels::softplus_forward);
+  unary("softplus", x, kernels::softplus_forward).backward = [](Tape& tape, Node& y) {
+    Grads g = grads(tape, y);  // softplus' = σ(x)
+    if (g.dx) map_backward_parallel(kernels::softplus_backward, g.x, g.dy, g.dx, g.n);
+  };
+  return x.tape().last();
 }
 
 }  // namespace hg

@@ -1,28 +1,9 @@
 // Tape and Var: node storage, leaves, and the one reverse loop.
 #include "hourglass/autodiff/tape.hpp"
 
-#include <algorithm>
-
-#include "hourglass/kernels/thread_pool.hpp"
+#include "hourglass/kernels/parallel_maps.hpp"
 
 namespace hg {
-
-namespace {
-// dst = src (n floats) or dst = 0, split over the pool for big arrays: at
-// batch 128 an image batch or a gradient is 100k floats, and one thread
-// alone does not saturate the memory bandwidth.
-constexpr std::size_t kGrain = 32768;
-void copy_split(const float* src, float* dst, std::size_t n) {
-  kernels::parallel_range(n, kGrain, [&](std::size_t lo, std::size_t hi) {
-    std::copy(src + lo, src + hi, dst + lo);
-  });
-}
-void zero_split(float* dst, std::size_t n) {
-  kernels::parallel_range(n, kGrain, [&](std::size_t lo, std::size_t hi) {
-    std::fill(dst + lo, dst + hi, 0.0f);
-  });
-}
-}  // namespace
 
 // ---- Var --------------------------------------------------------------------
 
@@ -64,20 +45,17 @@ Node& Tape::next_node() {
   // one: this is what makes steady-state steps allocation-free.
   if (static_cast<std::size_t>(size_) == nodes_.size()) nodes_.emplace_back();
   Node& n = nodes_[static_cast<std::size_t>(size_++)];
+  n.in = {-1, -1, -1};
+  n.backward = nullptr;
+  n.op = "input";
+  n.needs_grad = false;
   n.param = nullptr;
   n.param_value = nullptr;
   n.param_grad = nullptr;
-  n.in = {-1, -1, -1};
-  n.k = {};
-  n.backward = nullptr;
-  n.ctx = nullptr;
-  n.op = "input";
-  n.needs_grad = false;
   return n;
 }
 
-Node& Tape::push(const char* op, Shape shape, BackwardFn backward,
-                 std::initializer_list<Var> in) {
+Node& Tape::push(const char* op, Shape shape, std::initializer_list<Var> in) {
   check(in.size() <= 3, op, ": a node takes at most 3 inputs");
   bool needs = false;
   int slot = 0;
@@ -90,7 +68,6 @@ Node& Tape::push(const char* op, Shape shape, BackwardFn backward,
   Node& n = next_node();  // may move nodes_: take no references before this
   n.in = idx;
   n.op = op;
-  n.backward = backward;
   n.needs_grad = needs;
   n.value.resize(shape);
   return n;
@@ -99,21 +76,7 @@ Node& Tape::push(const char* op, Shape shape, BackwardFn backward,
 Var Tape::input(const Tensor& value) {
   Node& n = next_node();
   n.value.resize(value.shape());  // reuses the buffer when it is big enough
-  copy_split(value.data(), n.value.data(), value.size());
-  return Var(this, size_ - 1);
-}
-
-Var Tape::input_cols(const Tensor& value, int begin, int end) {
-  check(value.rank() == 2 && 0 <= begin && begin <= end && end <= value.cols(),
-        "Tape::input_cols: columns [", begin, ", ", end, ") of ", value.shape(),
-        " asked for (expected a (rows, cols) tensor and 0 <= begin <= end <= cols)");
-  Node& n = next_node();
-  const int rows = value.rows(), cols = value.cols(), m = end - begin;
-  n.value.resize(Shape{rows, m});
-  for (int r = 0; r < rows; ++r)
-    std::copy_n(value.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(cols) +
-                    static_cast<std::size_t>(begin),
-                m, n.value.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(m));
+  kernels::copy_parallel(value.data(), n.value.data(), value.size());
   return Var(this, size_ - 1);
 }
 
@@ -128,31 +91,22 @@ Var Tape::param(Parameter& p) {
   n.param = &p;
   n.param_value = &p.value;
   n.param_grad = &p.grad;
-  for (const Route& r : routes_)
-    if (r.param == &p) {
-      if (r.grad) n.param_grad = r.grad;
-      if (r.value) n.param_value = r.value;
+  for (const Binding& b : bindings_)  // empty unless bind() was called
+    if (b.param == &p) {
+      if (b.value) n.param_value = b.value;
+      if (b.grad) n.param_grad = b.grad;
     }
   n.needs_grad = true;
   return Var(this, size_ - 1);
 }
 
-void Tape::route_grad(const Parameter& p, Tensor& to) {
-  check(to.shape() == p.value.shape(), "Tape::route_grad: buffer for \"", p.name,
-        "\" has shape ", to.shape(), ", expected ", p.value.shape(), " like the parameter");
-  route_of(p).grad = &to;
-}
-
-void Tape::route_value(const Parameter& p, const Tensor& from) {
-  check(from.shape() == p.value.shape(), "Tape::route_value: copy of \"", p.name,
-        "\" has shape ", from.shape(), ", expected ", p.value.shape(), " like the parameter");
-  route_of(p).value = &from;
-}
-
-Tape::Route& Tape::route_of(const Parameter& p) {
-  for (Route& r : routes_)
-    if (r.param == &p) return r;
-  return routes_.emplace_back(Route{&p, nullptr, nullptr});
+void Tape::bind(const Parameter& p, const Tensor* value, Tensor* grad) {
+  for (const Tensor* t : {value, static_cast<const Tensor*>(grad)})
+    check(!t || t->shape() == p.value.shape(), "Tape::bind: a tensor for \"", p.name,
+          "\" has shape ", t ? t->shape() : Shape{}, ", expected ", p.value.shape(),
+          " like the parameter");
+  std::erase_if(bindings_, [&](const Binding& b) { return b.param == &p; });
+  bindings_.push_back({&p, value, grad});
 }
 
 float* Tape::grad_of(const Node& self, int which) {
@@ -161,7 +115,7 @@ float* Tape::grad_of(const Node& self, int which) {
   return n.needs_grad ? n.grad().data() : nullptr;
 }
 
-void Tape::backward(Var loss, float seed) {
+void Tape::backward(Var loss) {
   check(&loss.tape() == this, "Tape::backward: the loss belongs to another tape");
   const int last = loss.index();
   Node& l = node(last);
@@ -176,9 +130,9 @@ void Tape::backward(Var loss, float seed) {
     Node& n = node(i);
     if (!n.needs_grad || n.param) continue;
     n.grad_buffer.resize(n.value.shape());
-    zero_split(n.grad_buffer.data(), n.grad_buffer.size());
+    kernels::zero_parallel(n.grad_buffer.data(), n.grad_buffer.size());
   }
-  l.grad()[0] += seed;  // dL/dL = 1 (+= also right when the loss is a param)
+  l.grad()[0] += 1.0f;  // dL/dL = 1 (+= also right when the loss is a param)
 
   // The Wengert list in reverse: each node pushes its gradient to its inputs.
   for (int i = last; i >= 0; --i) {

@@ -9,6 +9,12 @@
 namespace hg {
 
 namespace {
+struct Mean {  // what the node remembers: 1/B, the scale of a mean over rows
+  float inv_batch;
+};
+}  // namespace
+
+namespace {
 // s_j = Σ_i W_ji²: the squared length of each row of W.  W: (H, D), s: (H)
 void row_sq_norms(const float* W, float* s, int H, int D) {
   for (int j = 0; j < H; ++j) {
@@ -44,43 +50,12 @@ void jacobian_frobenius_sq(const Tensor& h, const Tensor& W, float* out) {
 
 // ---- contractive_penalty: (1/B) Σ_bj a_bj² s_j, s kept in `saved` ------------
 
-static void contractive_backward(Tape& tape, Node& y) {
-  const Tensor& h = tape.node(y.in[0]).val();
-  const Tensor& W = tape.node(y.in[1]).val();
-  const int B = h.rows(), H = h.cols(), D = W.cols();
-  const float g = 2.0f * y.k[0] * y.grad()[0];  // (2/B) dL
-  const float* s = y.saved.data();
-  if (float* dh = tape.grad_of(y, 0)) {
-    // ∂/∂h = 2 a (∂a/∂h) s = 2 a (1 − 2h) s
-    for (std::size_t n = 0; n < h.size(); ++n) {
-      const float hv = h[n], a = hv * (1.0f - hv);
-      dh[n] += g * a * (1.0f - 2.0f * hv) * s[n % static_cast<std::size_t>(H)];
-    }
-  }
-  if (float* dW = tape.grad_of(y, 1)) {
-    // ∂/∂W_ji = 2 (Σ_b a_bj²) W_ji: each row scaled by its unit's total slope².
-    for (int j = 0; j < H; ++j) {
-      double a2 = 0;
-      for (int b = 0; b < B; ++b) {
-        const float hv = h[static_cast<std::size_t>(b) * H + j];
-        const double a = static_cast<double>(hv) * (1.0 - hv);
-        a2 += a * a;
-      }
-      const float c = g * static_cast<float>(a2);
-      const float* w = W.data() + static_cast<std::size_t>(j) * D;
-      float* dw = dW + static_cast<std::size_t>(j) * D;
-      for (int i = 0; i < D; ++i) dw[i] += c * w[i];
-    }
-  }
-}
-
 Var contractive_penalty(Var h, Var W) {
   Tape& tape = same_tape("contractive_penalty", h, W);
   check_inputs("contractive_penalty", h.shape(), W.shape());
   const int B = h.shape()[0], H = h.shape()[1], D = W.shape()[1];
-  Node& y = tape.push("contractive_penalty", Shape{1, 1}, contractive_backward,
-                      {h, W});
-  y.k[0] = 1.0f / static_cast<float>(B);
+  Node& y = tape.push("contractive_penalty", Shape{1, 1}, {h, W});
+  y.set_attrs(Mean{1.0f / static_cast<float>(B)});
   y.saved.resize(Shape{H});
   row_sq_norms(tape.node(y.in[1]).val().data(), y.saved.data(), H, D);
   const float* hv = tape.node(y.in[0]).val().data();
@@ -90,6 +65,35 @@ Var contractive_penalty(Var h, Var W) {
     acc += a * a * y.saved[n % static_cast<std::size_t>(H)];
   }
   y.value[0] = static_cast<float>(acc / B);
+  y.backward = [](Tape& tape, Node& y) {
+    const Tensor& h = tape.node(y.in[0]).val();
+    const Tensor& W = tape.node(y.in[1]).val();
+    const int B = h.rows(), H = h.cols(), D = W.cols();
+    const float g = 2.0f * y.attrs<Mean>().inv_batch * y.grad()[0];  // (2/B) dL
+    const float* s = y.saved.data();
+    if (float* dh = tape.grad_of(y, 0)) {
+      // ∂/∂h = 2 a (∂a/∂h) s = 2 a (1 − 2h) s
+      for (std::size_t n = 0; n < h.size(); ++n) {
+        const float hv = h[n], a = hv * (1.0f - hv);
+        dh[n] += g * a * (1.0f - 2.0f * hv) * s[n % static_cast<std::size_t>(H)];
+      }
+    }
+    if (float* dW = tape.grad_of(y, 1)) {
+      // ∂/∂W_ji = 2 (Σ_b a_bj²) W_ji: each row scaled by its unit's total slope².
+      for (int j = 0; j < H; ++j) {
+        double a2 = 0;
+        for (int b = 0; b < B; ++b) {
+          const float hv = h[static_cast<std::size_t>(b) * H + j];
+          const double a = static_cast<double>(hv) * (1.0 - hv);
+          a2 += a * a;
+        }
+        const float c = g * static_cast<float>(a2);
+        const float* w = W.data() + static_cast<std::size_t>(j) * D;
+        float* dw = dW + static_cast<std::size_t>(j) * D;
+        for (int i = 0; i < D; ++i) dw[i] += c * w[i];
+      }
+    }
+  };
   return tape.last();
 }
 

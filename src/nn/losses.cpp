@@ -15,11 +15,17 @@
 namespace hg {
 
 namespace {
-// A one-number node over inputs `in`, k[0] = 1/B.
-Node& push_loss(const char* op, Tape& tape, std::initializer_list<Var> in,
-                BackwardFn backward, int batch) {
-  Node& y = tape.push(op, Shape{1, 1}, backward, in);
-  y.k[0] = 1.0f / static_cast<float>(std::max(batch, 1));
+// What a loss node remembers: 1/B, the scale of a mean over the batch's
+// rows, and (kl_sparsity only) the target activation ρ.
+struct LossAttrs {
+  float inv_batch;
+  float rho;
+};
+float inv_batch(const Node& y) { return y.attrs<LossAttrs>().inv_batch; }
+// A one-number node over inputs `in`, averaged over `batch` rows.
+Node& push_loss(const char* op, Tape& tape, std::initializer_list<Var> in, int batch) {
+  Node& y = tape.push(op, Shape{1, 1}, in);
+  y.set_attrs(LossAttrs{1.0f / static_cast<float>(std::max(batch, 1)), 0.0f});
   return y;
 }
 void check_pair(const char* op, Var a, Var b) {
@@ -65,84 +71,65 @@ constexpr float kRhoEps = 1e-6f;
 
 // ---- mse: (1/B) Σ (x̂ − x)²;  dx̂ += (2/B)(x̂ − x) dL,  dx −= the same -----------
 
-static void mse_backward(Tape& tape, Node& y) {
-  const float* p = val(tape, y, 0);
-  const float* t = val(tape, y, 1);
-  const float g = 2.0f * y.k[0] * y.grad()[0];
-  const std::size_t n = count(tape, y);
-  float* dp = tape.grad_of(y, 0);
-  float* dt = tape.grad_of(y, 1);
-  split_map(n, [&](std::size_t lo, std::size_t hi) {
-    if (dp)
-      for (std::size_t i = lo; i < hi; ++i) dp[i] += g * (p[i] - t[i]);
-    if (dt)
-      for (std::size_t i = lo; i < hi; ++i) dt[i] -= g * (p[i] - t[i]);
-  });
-}
-
 Var mse(Var pred, Var target) {
   check_pair("mse", pred, target);
   Tape& tape = pred.tape();
-  Node& y = push_loss("mse", tape, {pred, target}, mse_backward,
-                      pred.shape().rows());
+  Node& y = push_loss("mse", tape, {pred, target}, pred.shape().rows());
   const float* p = val(tape, y, 0);
   const float* t = val(tape, y, 1);
   y.value[0] = static_cast<float>(
-      y.k[0] * chunked_sum(count(tape, y), [&](std::size_t lo, std::size_t hi) {
+      inv_batch(y) * chunked_sum(count(tape, y), [&](std::size_t lo, std::size_t hi) {
         return kernels::sum_sq_diff(p + lo, t + lo, hi - lo);
       }));
+  y.backward = [](Tape& tape, Node& y) {
+    const float* p = val(tape, y, 0);
+    const float* t = val(tape, y, 1);
+    const float g = 2.0f * inv_batch(y) * y.grad()[0];
+    const std::size_t n = count(tape, y);
+    float* dp = tape.grad_of(y, 0);
+    float* dt = tape.grad_of(y, 1);
+    split_map(n, [&](std::size_t lo, std::size_t hi) {
+      if (dp)
+        for (std::size_t i = lo; i < hi; ++i) dp[i] += g * (p[i] - t[i]);
+      if (dt)
+        for (std::size_t i = lo; i < hi; ++i) dt[i] -= g * (p[i] - t[i]);
+    });
+  };
   return tape.last();
 }
 
 // ---- mae: (1/B) Σ |x̂ − x|;  dx̂ += sign(x̂ − x) dL / B ----------------------------
 
-static void mae_backward(Tape& tape, Node& y) {
-  const float* p = val(tape, y, 0);
-  const float* t = val(tape, y, 1);
-  const float g = y.k[0] * y.grad()[0];
-  const std::size_t n = count(tape, y);
-  float* dp = tape.grad_of(y, 0);
-  float* dt = tape.grad_of(y, 1);
-  for (std::size_t i = 0; i < n; ++i) {
-    const float d = p[i] - t[i];
-    const float s = d > 0.0f ? g : (d < 0.0f ? -g : 0.0f);
-    if (dp) dp[i] += s;
-    if (dt) dt[i] -= s;
-  }
-}
-
 Var mae(Var pred, Var target) {
   check_pair("mae", pred, target);
   Tape& tape = pred.tape();
-  Node& y = push_loss("mae", tape, {pred, target}, mae_backward,
-                      pred.shape().rows());
+  Node& y = push_loss("mae", tape, {pred, target}, pred.shape().rows());
   y.value[0] = static_cast<float>(
-      y.k[0] * kernels::sum_abs_diff(val(tape, y, 0), val(tape, y, 1),
+      inv_batch(y) * kernels::sum_abs_diff(val(tape, y, 0), val(tape, y, 1),
                                      count(tape, y)));
+  y.backward = [](Tape& tape, Node& y) {
+    const float* p = val(tape, y, 0);
+    const float* t = val(tape, y, 1);
+    const float g = inv_batch(y) * y.grad()[0];
+    const std::size_t n = count(tape, y);
+    float* dp = tape.grad_of(y, 0);
+    float* dt = tape.grad_of(y, 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      const float d = p[i] - t[i];
+      const float s = d > 0.0f ? g : (d < 0.0f ? -g : 0.0f);
+      if (dp) dp[i] += s;
+      if (dt) dt[i] -= s;
+    }
+  };
   return tape.last();
 }
 
 // ---- bce on probabilities ---------------------------------------------------------
 
-static void bce_backward(Tape& tape, Node& y) {
-  const float* p = val(tape, y, 0);
-  const float* t = val(tape, y, 1);
-  const float g = y.k[0] * y.grad()[0];
-  const std::size_t n = count(tape, y);
-  float* dp = tape.grad_of(y, 0);
-  float* dt = tape.grad_of(y, 1);
-  for (std::size_t i = 0; i < n; ++i) {
-    const float pc = std::clamp(p[i], kProbEps, 1.0f - kProbEps);
-    // ∂/∂p = (p − t) / (p (1 − p));  ∂/∂t = log(1 − p) − log p
-    if (dp) dp[i] += g * (pc - t[i]) / (pc * (1.0f - pc));
-    if (dt) dt[i] += g * (std::log1p(-pc) - std::log(pc));
-  }
-}
-
 Var bce(Var p, Var target) {
   check_pair("bce", p, target);
   Tape& tape = p.tape();
-  Node& y = push_loss("bce", tape, {p, target}, bce_backward, p.shape().rows());
+  Node& y = push_loss("bce", tape, {p, target}, p.shape().rows());
   const float* pv = val(tape, y, 0);
   const float* tv = val(tape, y, 1);
   double s = 0;
@@ -150,57 +137,54 @@ Var bce(Var p, Var target) {
     const float pc = std::clamp(pv[i], kProbEps, 1.0f - kProbEps);
     s -= tv[i] * std::log(pc) + (1.0f - tv[i]) * std::log1p(-pc);
   }
-  y.value[0] = static_cast<float>(y.k[0] * s);
+  y.value[0] = static_cast<float>(inv_batch(y) * s);
+  y.backward = [](Tape& tape, Node& y) {
+    const float* p = val(tape, y, 0);
+    const float* t = val(tape, y, 1);
+    const float g = inv_batch(y) * y.grad()[0];
+    const std::size_t n = count(tape, y);
+    float* dp = tape.grad_of(y, 0);
+    float* dt = tape.grad_of(y, 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      const float pc = std::clamp(p[i], kProbEps, 1.0f - kProbEps);
+      // ∂/∂p = (p − t) / (p (1 − p));  ∂/∂t = log(1 − p) − log p
+      if (dp) dp[i] += g * (pc - t[i]) / (pc * (1.0f - pc));
+      if (dt) dt[i] += g * (std::log1p(-pc) - std::log(pc));
+    }
+  };
   return tape.last();
 }
 
 // ---- bce from logits -----------------------------------------------------------------
 
-static void bce_with_logits_backward(Tape& tape, Node& y) {
-  const float* z = val(tape, y, 0);
-  const float* t = val(tape, y, 1);
-  const float g = y.k[0] * y.grad()[0];
-  const std::size_t n = count(tape, y);
-  float* dz = tape.grad_of(y, 0);
-  float* dt = tape.grad_of(y, 1);
-  split_map(n, [&](std::size_t lo, std::size_t hi) {
-    if (dz)  // σ(z) − t
-      kernels::bce_with_logits_backward(z + lo, t + lo, g, dz + lo, hi - lo);
-    if (dt)
-      for (std::size_t i = lo; i < hi; ++i) dt[i] -= g * z[i];  // ∂/∂t = −z
-  });
-}
-
 Var bce_with_logits(Var logits, Var target) {
   check_pair("bce_with_logits", logits, target);
   Tape& tape = logits.tape();
-  Node& y = push_loss("bce_with_logits", tape, {logits, target},
-                      bce_with_logits_backward, logits.shape().rows());
+  Node& y = push_loss("bce_with_logits", tape, {logits, target}, logits.shape().rows());
   const float* z = val(tape, y, 0);
   const float* t = val(tape, y, 1);
   y.value[0] = static_cast<float>(
-      y.k[0] * chunked_sum(count(tape, y), [&](std::size_t lo, std::size_t hi) {
+      inv_batch(y) * chunked_sum(count(tape, y), [&](std::size_t lo, std::size_t hi) {
         return kernels::bce_with_logits_sum(z + lo, t + lo, hi - lo);
       }));
+  y.backward = [](Tape& tape, Node& y) {
+    const float* z = val(tape, y, 0);
+    const float* t = val(tape, y, 1);
+    const float g = inv_batch(y) * y.grad()[0];
+    const std::size_t n = count(tape, y);
+    float* dz = tape.grad_of(y, 0);
+    float* dt = tape.grad_of(y, 1);
+    split_map(n, [&](std::size_t lo, std::size_t hi) {
+      if (dz)  // σ(z) − t
+        kernels::bce_with_logits_backward(z + lo, t + lo, g, dz + lo, hi - lo);
+      if (dt)
+        for (std::size_t i = lo; i < hi; ++i) dt[i] -= g * z[i];  // ∂/∂t = −z
+    });
+  };
   return tape.last();
 }
 
 // ---- kl_sparsity: Σ_j KL(ρ ‖ ρ̂_j), ρ̂ kept in `saved` --------------------------------
-
-static void kl_sparsity_backward(Tape& tape, Node& y) {
-  float* dh = tape.grad_of(y, 0);
-  if (!dh) return;
-  const Tensor& h = tape.node(y.in[0]).val();
-  const int B = h.rows(), units = h.cols();
-  const float rho = y.k[1], g = y.k[0] * y.grad()[0];
-  // ∂KL/∂ρ̂_j = −ρ/ρ̂_j + (1 − ρ)/(1 − ρ̂_j), and ∂ρ̂_j/∂h_ij = 1/B.
-  for (int i = 0; i < B; ++i)
-    for (int j = 0; j < units; ++j) {
-      const float rh = y.saved[static_cast<std::size_t>(j)];
-      dh[static_cast<std::size_t>(i) * units + j] +=
-          g * (-rho / rh + (1.0f - rho) / (1.0f - rh));
-    }
-}
 
 Var kl_sparsity(Var h, float rho) {
   check(rho > 0.0f && rho < 1.0f, "kl_sparsity: rho = ", rho,
@@ -208,80 +192,90 @@ Var kl_sparsity(Var h, float rho) {
   Tape& tape = h.tape();
   const int B = h.shape().rows(), units = h.shape().cols();
   check(B > 0, "kl_sparsity: h ", h.shape(), " has no rows");
-  Node& y = push_loss("kl_sparsity", tape, {h}, kl_sparsity_backward, B);
-  y.k[1] = rho;
+  Node& y = push_loss("kl_sparsity", tape, {h}, B);
+  y.set_attrs(LossAttrs{inv_batch(y), rho});
   y.saved.resize(Shape{1, units});
   kernels::sum_rows(val(tape, y, 0), y.saved.data(), B, units);
   double s = 0;
   for (float& rh : y.saved) {
-    rh = std::clamp(rh * y.k[0], kRhoEps, 1.0f - kRhoEps);  // ρ̂_j
+    rh = std::clamp(rh * inv_batch(y), kRhoEps, 1.0f - kRhoEps);  // ρ̂_j
     s += rho * std::log(rho / rh) + (1.0f - rho) * std::log((1.0f - rho) / (1.0f - rh));
   }
   y.value[0] = static_cast<float>(s);
+  y.backward = [](Tape& tape, Node& y) {
+    float* dh = tape.grad_of(y, 0);
+    if (!dh) return;
+    const Tensor& h = tape.node(y.in[0]).val();
+    const int B = h.rows(), units = h.cols();
+    const float rho = y.attrs<LossAttrs>().rho, g = inv_batch(y) * y.grad()[0];
+    // ∂KL/∂ρ̂_j = −ρ/ρ̂_j + (1 − ρ)/(1 − ρ̂_j), and ∂ρ̂_j/∂h_ij = 1/B.
+    for (int i = 0; i < B; ++i)
+      for (int j = 0; j < units; ++j) {
+        const float rh = y.saved[static_cast<std::size_t>(j)];
+        dh[static_cast<std::size_t>(i) * units + j] +=
+            g * (-rho / rh + (1.0f - rho) / (1.0f - rh));
+      }
+  };
   return tape.last();
 }
 
 // ---- gaussian_kl: (1/B) Σ −½(1 + logvar − μ² − e^logvar) -------------------------------
-
-static void gaussian_kl_backward(Tape& tape, Node& y) {
-  const float* mu = val(tape, y, 0);
-  const float* lv = val(tape, y, 1);
-  const float g = y.k[0] * y.grad()[0];
-  const std::size_t n = count(tape, y);
-  if (float* dmu = tape.grad_of(y, 0))  // ∂/∂μ = μ
-    for (std::size_t i = 0; i < n; ++i) dmu[i] += g * mu[i];
-  if (float* dlv = tape.grad_of(y, 1))  // ∂/∂logvar = ½(e^logvar − 1)
-    for (std::size_t i = 0; i < n; ++i)
-      dlv[i] += g * 0.5f * (std::exp(lv[i]) - 1.0f);
-}
 
 Var gaussian_kl(Var mu, Var logvar) {
   same_tape("gaussian_kl", mu, logvar);
   check(mu.shape() == logvar.shape(), "gaussian_kl: mu is ", mu.shape(),
         ", logvar is ", logvar.shape(), " (expected the same shape)");
   Tape& tape = mu.tape();
-  Node& y = push_loss("gaussian_kl", tape, {mu, logvar}, gaussian_kl_backward,
-                      mu.shape().rows());
+  Node& y = push_loss("gaussian_kl", tape, {mu, logvar}, mu.shape().rows());
   const float* m = val(tape, y, 0);
   const float* lv = val(tape, y, 1);
   double s = 0;
   for (std::size_t i = 0, n = count(tape, y); i < n; ++i)
     s += -0.5 * (1.0 + lv[i] - double(m[i]) * m[i] - std::exp(double(lv[i])));
-  y.value[0] = static_cast<float>(y.k[0] * s);
+  y.value[0] = static_cast<float>(inv_batch(y) * s);
+  y.backward = [](Tape& tape, Node& y) {
+    const float* mu = val(tape, y, 0);
+    const float* lv = val(tape, y, 1);
+    const float g = inv_batch(y) * y.grad()[0];
+    const std::size_t n = count(tape, y);
+    if (float* dmu = tape.grad_of(y, 0))  // ∂/∂μ = μ
+      for (std::size_t i = 0; i < n; ++i) dmu[i] += g * mu[i];
+    if (float* dlv = tape.grad_of(y, 1))  // ∂/∂logvar = ½(e^logvar − 1)
+      for (std::size_t i = 0; i < n; ++i)
+        dlv[i] += g * 0.5f * (std::exp(lv[i]) - 1.0f);
+  };
   return tape.last();
 }
 
 // ---- penalties on weights: not averaged over anything ----------------------------------
 
-static void l1_backward(Tape& tape, Node& y) {
-  float* dW = tape.grad_of(y, 0);
-  if (!dW) return;
-  const float* W = val(tape, y, 0);
-  const float g = y.grad()[0];
-  for (std::size_t i = 0, n = count(tape, y); i < n; ++i)
-    dW[i] += W[i] > 0.0f ? g : (W[i] < 0.0f ? -g : 0.0f);
-}
-
 Var l1_penalty(Var W) {
   Tape& tape = W.tape();
-  Node& y = tape.push("l1_penalty", Shape{1, 1}, l1_backward, {W});
+  Node& y = tape.push("l1_penalty", Shape{1, 1}, {W});
   y.value[0] = static_cast<float>(kernels::sum_abs(val(tape, y, 0), count(tape, y)));
+  y.backward = [](Tape& tape, Node& y) {
+    float* dW = tape.grad_of(y, 0);
+    if (!dW) return;
+    const float* W = val(tape, y, 0);
+    const float g = y.grad()[0];
+    for (std::size_t i = 0, n = count(tape, y); i < n; ++i)
+      dW[i] += W[i] > 0.0f ? g : (W[i] < 0.0f ? -g : 0.0f);
+  };
   return tape.last();
-}
-
-static void l2_backward(Tape& tape, Node& y) {
-  float* dW = tape.grad_of(y, 0);
-  if (!dW) return;
-  const float* W = val(tape, y, 0);
-  const float g = y.grad()[0];
-  for (std::size_t i = 0, n = count(tape, y); i < n; ++i) dW[i] += g * W[i];
 }
 
 Var l2_penalty(Var W) {
   Tape& tape = W.tape();
-  Node& y = tape.push("l2_penalty", Shape{1, 1}, l2_backward, {W});
+  Node& y = tape.push("l2_penalty", Shape{1, 1}, {W});
   y.value[0] =
       static_cast<float>(0.5 * kernels::sum_sq(val(tape, y, 0), count(tape, y)));
+  y.backward = [](Tape& tape, Node& y) {
+    float* dW = tape.grad_of(y, 0);
+    if (!dW) return;
+    const float* W = val(tape, y, 0);
+    const float g = y.grad()[0];
+    for (std::size_t i = 0, n = count(tape, y); i < n; ++i) dW[i] += g * W[i];
+  };
   return tape.last();
 }
 

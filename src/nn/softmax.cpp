@@ -9,6 +9,12 @@
 namespace hg {
 
 namespace {
+struct Mean {  // what the node remembers: 1/B, the scale of a mean over rows
+  float inv_batch;
+};
+}  // namespace
+
+namespace {
 // p = softmax(z) for one row of C values; returns logsumexp(z).
 double softmax_row(const float* z, float* p, int C) {
   const float m = *std::max_element(z, z + C);
@@ -28,14 +34,6 @@ void check_logits(const char* op, const Shape& shape) {
 }
 }  // namespace
 
-// dz += (dL/B) · (p − onehot(y)), the product kept in `saved`.
-static void softmax_cross_entropy_backward(Tape& tape, Node& y) {
-  float* dz = tape.grad_of(y, 0);
-  if (!dz) return;
-  const float g = y.k[0] * y.grad()[0];
-  for (std::size_t i = 0; i < y.saved.size(); ++i) dz[i] += g * y.saved[i];
-}
-
 Var softmax_cross_entropy(Var logits, std::span<const std::uint8_t> labels) {
   const char* op = "softmax_cross_entropy";
   check_logits(op, logits.shape());
@@ -49,8 +47,8 @@ Var softmax_cross_entropy(Var logits, std::span<const std::uint8_t> labels) {
           " is not a class of logits ", logits.shape(), " (expected < ", C, ")");
 
   Tape& tape = logits.tape();
-  Node& y = tape.push(op, Shape{1, 1}, softmax_cross_entropy_backward, {logits});
-  y.k[0] = 1.0f / static_cast<float>(B);
+  Node& y = tape.push(op, Shape{1, 1}, {logits});
+  y.set_attrs(Mean{1.0f / static_cast<float>(B)});
   y.saved.resize(logits.shape());
   const float* z = tape.node(logits.index()).val().data();
   double loss = 0;
@@ -62,6 +60,13 @@ Var softmax_cross_entropy(Var logits, std::span<const std::uint8_t> labels) {
     pi[yi] -= 1.0f;                           // p − onehot(y)
   }
   y.value[0] = static_cast<float>(loss / B);
+  // dz += (dL/B) · (p − onehot(y)), the product kept in `saved`.
+  y.backward = [](Tape& tape, Node& y) {
+    float* dz = tape.grad_of(y, 0);
+    if (!dz) return;
+    const float g = y.attrs<Mean>().inv_batch * y.grad()[0];
+    for (std::size_t i = 0; i < y.saved.size(); ++i) dz[i] += g * y.saved[i];
+  };
   return tape.last();
 }
 

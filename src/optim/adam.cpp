@@ -11,7 +11,7 @@ namespace hg {
 
 namespace {
 
-// The whole update on flat arrays of n floats.
+// The whole update on flat arrays of n floats, as the math reads.
 //   w: (n) weights, updated      g_in: (n) gradients ∇L, read only
 //   m, v: (n) first and second moments, updated
 // l2 is λ for Adam (decay inside the gradient) and 0 for AdamW; decay is
@@ -21,25 +21,34 @@ void adam_update(float* __restrict w, const float* __restrict g_in,
                  float* __restrict m, float* __restrict v, std::size_t n,
                  float step_size, float inv_sqrt_bc2, float beta1, float beta2,
                  float eps, float l2, float decay) {
-  // Blocks of 64 floats (4 cache lines), each announcing the lines of w
-  // four blocks ahead with a prefetch-for-write. On several threads, the
-  // other threads have just read these weights (in the forward pass), so
-  // each line must be taken back from them before it can be written; one
-  // at a time, as the stores reach them, that wait costs more than the
-  // arithmetic (measured: 240 → 140 µs for the deep model on 2 threads).
+#pragma omp simd
+  for (std::size_t i = 0; i < n; ++i) {
+    const float g = g_in[i] + l2 * w[i];                // g = ∇L + λw (Adam)
+    m[i] = beta1 * m[i] + (1.0f - beta1) * g;           // m = β₁m + (1−β₁)g
+    v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;       // v = β₂v + (1−β₂)g²
+    const float denom = std::sqrt(v[i]) * inv_sqrt_bc2 + eps;  // √v̂ + ε
+    // w −= η·m̂/(√v̂ + ε) + ηλw, with m̂ = m/(1−β₁ᵗ) folded into step_size
+    w[i] -= step_size * m[i] / denom + decay * w[i];
+  }
+}
+
+// Its faster twin, the one step() runs: the same update (the same numbers),
+// in blocks of 64 floats (4 cache lines), each first announcing the lines
+// of w four blocks ahead with a prefetch-for-write. On several threads, the
+// other threads have just read these weights (in the forward pass), so
+// each line must be taken back from them before it can be written; one at
+// a time, as the stores reach them, those waits cost more than the
+// arithmetic. Announced early, they overlap.
+void adam_update_claiming_ahead(float* __restrict w, const float* __restrict g_in,
+                                float* __restrict m, float* __restrict v, std::size_t n,
+                                float step_size, float inv_sqrt_bc2, float beta1,
+                                float beta2, float eps, float l2, float decay) {
   constexpr std::size_t kBlock = 64, kAhead = 4 * kBlock;
   for (std::size_t i0 = 0; i0 < n; i0 += kBlock) {
     for (std::size_t l = 0; l < kBlock; l += 16) __builtin_prefetch(w + i0 + kAhead + l, 1);
-    const std::size_t i1 = i0 + kBlock < n ? i0 + kBlock : n;
-#pragma omp simd
-    for (std::size_t i = i0; i < i1; ++i) {
-      const float g = g_in[i] + l2 * w[i];                // g = ∇L + λw (Adam)
-      m[i] = beta1 * m[i] + (1.0f - beta1) * g;           // m = β₁m + (1−β₁)g
-      v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;       // v = β₂v + (1−β₂)g²
-      const float denom = std::sqrt(v[i]) * inv_sqrt_bc2 + eps;  // √v̂ + ε
-      // w −= η·m̂/(√v̂ + ε) + ηλw, with m̂ = m/(1−β₁ᵗ) folded into step_size
-      w[i] -= step_size * m[i] / denom + decay * w[i];
-    }
+    const std::size_t len = i0 + kBlock < n ? kBlock : n - i0;
+    adam_update(w + i0, g_in + i0, m + i0, v + i0, len, step_size, inv_sqrt_bc2, beta1,
+                beta2, eps, l2, decay);
   }
 }
 
@@ -81,9 +90,9 @@ void Adam::step() {
   // ~10 flops and 28 bytes per element: 16k elements are worth a thread.
   for_each_part(16384, [&](std::size_t i, std::size_t lo, std::size_t hi) {
     Parameter& p = *params_[i];
-    adam_update(p.value.data() + lo, p.grad.data() + lo, m_[i].data() + lo,
-                v_[i].data() + lo, hi - lo, step_size, inv_sqrt_bc2, o.beta1, o.beta2,
-                o.eps, l2, decay);
+    adam_update_claiming_ahead(p.value.data() + lo, p.grad.data() + lo, m_[i].data() + lo,
+                               v_[i].data() + lo, hi - lo, step_size, inv_sqrt_bc2,
+                               o.beta1, o.beta2, o.eps, l2, decay);
   });
 }
 

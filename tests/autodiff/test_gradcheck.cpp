@@ -189,16 +189,16 @@ TEST_SUITE("gradcheck") {
 
   TEST_CASE("a wrong backward is caught, and the message says where") {
     // y = 3x with a backward that claims dy/dx = 2.
-    hg::BackwardFn wrong = [](hg::Tape& tape, hg::Node& y) {
-      if (float* dx = tape.grad_of(y, 0))
-        for (std::size_t i = 0; i < y.value.size(); ++i)
-          dx[i] += 2.0f * y.grad()[i];
-    };
-    auto f = [wrong](const Vars& v) {
+    auto f = [](const Vars& v) {
       hg::Tape& tape = v[0].tape();
-      hg::Node& y = tape.push("triple", v[0].shape(), wrong, {v[0]});
+      hg::Node& y = tape.push("triple", v[0].shape(), {v[0]});
       const Tensor& x = v[0].value();
       for (std::size_t i = 0; i < x.size(); ++i) y.value[i] = 3.0f * x[i];
+      y.backward = [](hg::Tape& tape, hg::Node& y) {
+        if (float* dx = tape.grad_of(y, 0))
+          for (std::size_t i = 0; i < y.value.size(); ++i)
+            dx[i] += 2.0f * y.grad()[i];
+      };
       return sum(tape.last());
     };
     hg::GradcheckResult r = hg::gradcheck(f, {Tensor(Shape{2, 2}, 1.0f)});

@@ -81,17 +81,42 @@ TEST_SUITE("tape") {
     CHECK(x.item() == 3);
   }
 
-  TEST_CASE("input_cols copies columns [begin, end) and checks them") {
+  TEST_CASE("bind sends a parameter's gradient to another buffer") {
+    Parameter w("w", Tensor(Shape{1, 3}, {1.0f, 2.0f, 3.0f}));
+    Tensor elsewhere(Shape{1, 3});
     Tape tape;
-    Tensor t(Shape{2, 5}, {0, 1, 2, 3, 4, 10, 11, 12, 13, 14});
-    Var x = tape.input_cols(t, 1, 4);
-    CHECK(x.shape() == Shape{2, 3});
-    CHECK(x.value().at(0, 0) == 1);
-    CHECK(x.value().at(1, 2) == 13);
-    CHECK(tape.input_cols(t, 5, 5).shape() == Shape{2, 0});
-    CHECK_THROWS_WITH_AS(tape.input_cols(t, 3, 6), doctest::Contains("columns [3, 6) of (2, 5)"),
+    tape.bind(w, nullptr, &elsewhere);
+    tape.backward(sum(square(tape.param(w))));
+    CHECK(elsewhere[2] == 6.0f);  // d(Σ w²)/dw = 2w
+    CHECK(w.grad[2] == 0.0f);
+    tape.clear();  // bindings outlive clear()
+    tape.backward(sum(tape.param(w)));
+    CHECK(elsewhere[2] == 7.0f);
+    tape.unbind_all();
+    tape.clear();
+    tape.backward(sum(tape.param(w)));
+    CHECK(w.grad[2] == 1.0f);
+    Tensor wrong(Shape{3, 1});
+    CHECK_THROWS_WITH_AS(tape.bind(w, nullptr, &wrong),
+                         doctest::Contains("\"w\" has shape (3, 1), expected (1, 3)"),
                          hg::Error);
-    CHECK_THROWS_AS(tape.input_cols(Tensor(Shape{5}), 0, 1), hg::Error);
+  }
+
+  TEST_CASE("bind makes param nodes read another tensor") {
+    Parameter w("w", Tensor(Shape{1, 3}, {1.0f, 2.0f, 3.0f}));
+    const Tensor copy(Shape{1, 3}, {4.0f, 5.0f, 6.0f});
+    Tape tape;
+    tape.bind(w, &copy, nullptr);
+    const Var y = sum(square(tape.param(w)));
+    CHECK(y.item() == 77.0f);  // 16 + 25 + 36: the copy's numbers
+    tape.backward(y);
+    CHECK(w.grad[2] == 12.0f);  // gradients still go to the Parameter
+    tape.bind(w, nullptr, nullptr);  // binding again replaces: p's own
+    tape.clear();
+    CHECK(sum(tape.param(w)).item() == 6.0f);
+    const Tensor wrong(Shape{3});
+    CHECK_THROWS_WITH_AS(tape.bind(w, &wrong, nullptr), doctest::Contains("expected (1, 3)"),
+                         hg::Error);
   }
 
   TEST_CASE("clear keeps buffers: the same step reuses the same memory") {

@@ -1,7 +1,8 @@
 // Tests for the thread pool: every index visited exactly once whatever the
 // thread count, range edge cases, exceptions reaching the caller, nested
 // calls running serially, the checks on set_num_threads, and part_begin,
-// the one cut of [0, n) into per-thread parts.
+// the one cut of [0, n) into per-thread parts; and the split maps of
+// parallel_maps.hpp against the plain map on one thread.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 #include <vector>
 
 #include "hourglass/error.hpp"
+#include "hourglass/kernels/elementwise.hpp"
+#include "hourglass/kernels/parallel_maps.hpp"
 #include "hourglass/kernels/thread_pool.hpp"
 
 using namespace hg::kernels;
@@ -186,5 +189,32 @@ TEST_SUITE("thread_pool") {
           CHECK(size <= n / parts + 1);
         }
       }
+  }
+
+  TEST_CASE("the split maps give the plain map's numbers on 1 to 3 threads") {
+    for (std::size_t n : {std::size_t{0}, std::size_t{5}, std::size_t{100003}}) {
+      CAPTURE(n);
+      std::vector<float> x(n), dy(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        x[i] = static_cast<float>(i % 97) * 0.1f - 4.0f;
+        dy[i] = static_cast<float>(i % 13) - 6.0f;
+      }
+      std::vector<float> y(n), dx(n, 1.0f);  // the plain maps, one thread
+      hg::kernels::sigmoid_forward(x.data(), y.data(), n);
+      hg::kernels::relu_backward(x.data(), dy.data(), dx.data(), n);
+      for (int threads = 1; threads <= 3; ++threads) {
+        set_num_threads(threads);
+        std::vector<float> ys(n, -1.0f), dxs(n, 1.0f), copy(n, -1.0f), zero(n, 7.0f);
+        map_parallel(hg::kernels::sigmoid_forward, x.data(), ys.data(), n);
+        map_backward_parallel(hg::kernels::relu_backward, x.data(), dy.data(), dxs.data(), n);
+        copy_parallel(x.data(), copy.data(), n);
+        zero_parallel(zero.data(), n);
+        CHECK(ys == y);
+        CHECK(dxs == dx);  // accumulated (+=) onto the 1s, as the plain one
+        CHECK(copy == x);
+        CHECK(std::all_of(zero.begin(), zero.end(), [](float v) { return v == 0.0f; }));
+      }
+      set_num_threads(1);
+    }
   }
 }

@@ -13,16 +13,16 @@ void tanh_backward(const float* y, const float* dy, float* dx, std::size_t n);
 namespace {
 
 // The op, wired as the library wires its own: push a node, compute the
-// forward into it, name the backward step.
-void my_tanh_node_backward(hg::Tape& tape, hg::Node& node) {
-  if (float* dx = tape.grad_of(node, 0))
-    tanh_backward(node.val().data(), node.grad().data(), dx, node.val().size());
-}
+// forward into it, set the backward step right under it.
 hg::Var my_tanh(hg::Var x) {
   hg::Tape& tape = x.tape();
-  hg::Node& y = tape.push("my_tanh", x.shape(), my_tanh_node_backward, {x});
+  hg::Node& y = tape.push("my_tanh", x.shape(), {x});
   const hg::Tensor& in = tape.node(x.index()).val();
   for (std::size_t i = 0; i < in.size(); ++i) y.value[i] = std::tanh(in[i]);
+  y.backward = [](hg::Tape& tape, hg::Node& y) {
+    if (float* dx = tape.grad_of(y, 0))
+      tanh_backward(y.val().data(), y.grad().data(), dx, y.val().size());
+  };
   return tape.last();
 }
 

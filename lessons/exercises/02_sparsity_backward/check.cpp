@@ -16,15 +16,11 @@ namespace {
 constexpr float kRho = 0.1f;
 
 // The op, wired as the library wires its own: push a one-number node,
-// compute KL into it, name the backward step. ρ is the constant kRho.
-void my_kl_node_backward(hg::Tape& tape, hg::Node& node) {
-  const hg::Tensor& h = tape.node(node.in[0]).val();
-  if (float* dh = tape.grad_of(node, 0))
-    kl_sparsity_backward(h.data(), h.rows(), h.cols(), kRho, node.grad()[0], dh);
-}
+// compute KL into it, set the backward step right under it. ρ is the
+// constant kRho.
 hg::Var my_kl_sparsity(hg::Var h) {
   hg::Tape& tape = h.tape();
-  hg::Node& y = tape.push("my_kl_sparsity", hg::Shape{1, 1}, my_kl_node_backward, {h});
+  hg::Node& y = tape.push("my_kl_sparsity", hg::Shape{1, 1}, {h});
   const double rho = kRho;
   const hg::Tensor& v = tape.node(h.index()).val();
   const int B = v.rows(), units = v.cols();
@@ -36,6 +32,11 @@ hg::Var my_kl_sparsity(hg::Var h) {
     kl += rho * std::log(rho / r) + (1 - rho) * std::log((1 - rho) / (1 - r));
   }
   y.value[0] = static_cast<float>(kl);
+  y.backward = [](hg::Tape& tape, hg::Node& y) {
+    const hg::Tensor& h = tape.node(y.in[0]).val();
+    if (float* dh = tape.grad_of(y, 0))
+      kl_sparsity_backward(h.data(), h.rows(), h.cols(), kRho, y.grad()[0], dh);
+  };
   return tape.last();
 }
 

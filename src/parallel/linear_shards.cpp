@@ -1,5 +1,5 @@
 // LinearOutputShard, LinearInputShard: see linear_shards.hpp.
-#include "hourglass/nn/linear_shards.hpp"
+#include "hourglass/parallel/linear_shards.hpp"
 
 #include <string>
 

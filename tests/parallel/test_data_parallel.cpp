@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "hourglass/autodiff/data_parallel.hpp"
+#include "hourglass/parallel/data_parallel.hpp"
 #include "hourglass/autodiff/ops.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/kernels/thread_pool.hpp"
@@ -195,43 +195,6 @@ TEST_SUITE("data_parallel") {
     CHECK(off < 0.05 * std::sqrt(double(once.size())));  // noise differs per step
     CHECK(worst_diff(m.W1.grad, once) > 0.0);
     hg::kernels::set_num_threads(1);
-  }
-
-  TEST_CASE("route_grad sends a parameter's gradient to another buffer") {
-    Parameter w("w", Tensor(hg::Shape{1, 3}, {1.0f, 2.0f, 3.0f}));
-    Tensor elsewhere(hg::Shape{1, 3});
-    Tape tape;
-    tape.route_grad(w, elsewhere);
-    tape.backward(sum(square(tape.param(w))));
-    CHECK(elsewhere[2] == 6.0f);  // d(Σ w²)/dw = 2w
-    CHECK(w.grad[2] == 0.0f);
-    tape.clear();
-    tape.backward(sum(tape.param(w)), 0.5f);  // a seed weights the loss
-    CHECK(elsewhere[2] == 6.5f);
-    tape.clear_grad_routes();
-    tape.clear();
-    tape.backward(sum(tape.param(w)));
-    CHECK(w.grad[2] == 1.0f);
-    Tensor wrong(hg::Shape{3, 1});
-    CHECK_THROWS_WITH_AS(tape.route_grad(w, wrong), doctest::Contains("expected (1, 3)"),
-                         hg::Error);
-  }
-
-  TEST_CASE("route_value makes param nodes read a copy") {
-    Parameter w("w", Tensor(hg::Shape{1, 3}, {1.0f, 2.0f, 3.0f}));
-    const Tensor copy(hg::Shape{1, 3}, {4.0f, 5.0f, 6.0f});
-    Tape tape;
-    tape.route_value(w, copy);
-    const Var y = sum(square(tape.param(w)));
-    CHECK(y.item() == 77.0f);  // 16 + 25 + 36: the copy's numbers
-    tape.backward(y);
-    CHECK(w.grad[2] == 12.0f);  // gradients still go to the Parameter
-    tape.clear_grad_routes();
-    tape.clear();
-    CHECK(sum(tape.param(w)).item() == 6.0f);
-    const Tensor wrong(hg::Shape{3});
-    CHECK_THROWS_WITH_AS(tape.route_value(w, wrong), doctest::Contains("expected (1, 3)"),
-                         hg::Error);
   }
 
   TEST_CASE("bad input is refused, naming what was wrong") {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "hourglass/autodiff/ops.hpp"
-#include "hourglass/autodiff/shards.hpp"
+#include "hourglass/parallel/shards.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/kernels/thread_pool.hpp"
 
@@ -52,6 +52,19 @@ std::string run_error(hg::ShardGroup& g, const auto& step) {
 }
 
 }  // namespace
+
+TEST_CASE("input_cols copies columns [begin, end) and checks them") {
+  hg::Tape tape;
+  Tensor t(Shape{2, 5}, {0, 1, 2, 3, 4, 10, 11, 12, 13, 14});
+  Var x = hg::input_cols(tape, t, 1, 4);
+  CHECK(x.shape() == Shape{2, 3});
+  CHECK(x.value().at(0, 0) == 1);
+  CHECK(x.value().at(1, 2) == 13);
+  CHECK(hg::input_cols(tape, t, 5, 5).shape() == Shape{2, 0});
+  CHECK_THROWS_WITH_AS(hg::input_cols(tape, t, 3, 6),
+                       doctest::Contains("columns [3, 6) of (2, 5)"), hg::Error);
+  CHECK_THROWS_AS(hg::input_cols(tape, Tensor(Shape{5}), 0, 1), hg::Error);
+}
 
 TEST_CASE(
     "sum_over_shards: every shard gets the sum, in the same bits; dy passes "

@@ -1,5 +1,5 @@
 // ShardGroup and the collective ops: see shards.hpp for what they do.
-#include "hourglass/autodiff/shards.hpp"
+#include "hourglass/parallel/shards.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -132,7 +132,7 @@ struct ShardMeeting {
              " waits for the others, but one has already finished its step; "
              "expected every shard to call the same collectives");
       cpu_relax();
-      // Past the first 20 µs, offer the core to whichever thread wants it:
+      // Past a short spin, offer the core to whichever thread wants it:
       // on a busy machine it may be the shard we wait for.
       if ((spins & 31) == 31 && std::chrono::steady_clock::now() - start >
                                     std::chrono::microseconds(20))
@@ -196,15 +196,22 @@ Var sum_over_shards(Shard& s, Var y) {
   const float* mine = tape.node(y.index()).val().data();
   const auto& posts = ShardMeeting::meet(
       s, {mine, "sum_over_shards", shape[0], shape[1]}, true);
-  Node& out = tape.push("sum_over_shards", shape, pass_backward, {y});
+  Node& out = tape.push("sum_over_shards", shape, {y});
+  out.backward = pass_backward;
   add_posts(posts, shape[0], shape[1], shape[1], 0, out.value.data(), false);
   return tape.last();
 }
 
 // ---- copy_to_shards: y = x; dx = Σ_shards dy_s ---------------------------
 
+namespace {
+struct OnShard {  // what a copy_to_shards node remembers: whose it is
+  Shard* shard;
+};
+}  // namespace
+
 static void copy_to_shards_backward(Tape& tape, Node& y) {
-  Shard& s = *static_cast<Shard*>(y.ctx);
+  Shard& s = *y.attrs<OnShard>().shard;
   const int rows = y.value.rows(), cols = y.value.cols();
   const auto& posts = ShardMeeting::meet(
       s, {y.grad().data(), "copy_to_shards (backward)", rows, cols}, true);
@@ -215,8 +222,9 @@ static void copy_to_shards_backward(Tape& tape, Node& y) {
 Var copy_to_shards(Shard& s, Var x) {
   Tape& tape = tape_of("copy_to_shards", s, x);
   const Shape shape = x.shape();
-  Node& y = tape.push("copy_to_shards", shape, copy_to_shards_backward, {x});
-  y.ctx = &s;
+  Node& y = tape.push("copy_to_shards", shape, {x});
+  y.set_attrs(OnShard{&s});
+  y.backward = copy_to_shards_backward;
   const Tensor& xv = tape.node(x.index()).val();
   std::copy(xv.begin(), xv.end(), y.value.begin());
   return tape.last();
@@ -226,11 +234,17 @@ Var copy_to_shards(Shard& s, Var x) {
 // y is a value every shard holds, so its gradient is whole on every shard
 // (shards.hpp): each takes its block, and nothing crosses.
 
+namespace {
+struct Block {  // where this shard's columns sit in a gather_cols output
+  int offset, cols;
+};
+}  // namespace
+
 static void gather_cols_backward(Tape& tape, Node& y) {
   float* dx = tape.grad_of(y, 0);
   if (!dx) return;
   const int rows = y.value.rows(), cols = y.value.cols();
-  const int offset = static_cast<int>(y.k[0]), own = static_cast<int>(y.k[1]);
+  const auto [offset, own] = y.attrs<Block>();
   const float* dy = y.grad().data();
   for (int r = 0; r < rows; ++r)
     kernels::axpy(
@@ -252,10 +266,9 @@ Var gather_cols(Shard& s, Var y) {
     total += p.cols;
   }
   const int rows = shape[0];
-  Node& out =
-      tape.push("gather_cols", Shape{rows, total}, gather_cols_backward, {y});
-  out.k[0] = static_cast<float>(offset);  // exact for any column index < 2²⁴
-  out.k[1] = static_cast<float>(shape[1]);
+  Node& out = tape.push("gather_cols", Shape{rows, total}, {y});
+  out.set_attrs(Block{offset, shape[1]});
+  out.backward = gather_cols_backward;
   int at = 0;
   for (const auto& p : posts) {
     for (int r = 0; r < rows; ++r)
@@ -268,6 +281,21 @@ Var gather_cols(Shard& s, Var y) {
               at);
     at += p.cols;
   }
+  return tape.last();
+}
+
+// ---- input_cols: a leaf, columns [begin, end) of a tensor ------------------
+
+Var input_cols(Tape& tape, const Tensor& value, int begin, int end) {
+  check(value.rank() == 2 && 0 <= begin && begin <= end && end <= value.cols(),
+        "input_cols: columns [", begin, ", ", end, ") of ", value.shape(),
+        " asked for (expected a (rows, cols) tensor and 0 <= begin <= end <= cols)");
+  const int rows = value.rows(), cols = value.cols(), m = end - begin;
+  Node& n = tape.push("input", Shape{rows, m}, {});
+  for (int r = 0; r < rows; ++r)
+    std::copy_n(value.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(cols) +
+                    static_cast<std::size_t>(begin),
+                m, n.value.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(m));
   return tape.last();
 }
 

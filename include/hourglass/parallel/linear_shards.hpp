@@ -1,4 +1,4 @@
-// A Linear layer's slice on one shard (autodiff/shards.hpp): the two ways
+// A Linear layer's slice on one shard (shards.hpp): the two ways
 // to split y = x·Wᵀ + b, W (out, in), over the threads of a ShardGroup.
 //
 //   LinearOutputShard  rows [lo, hi) of W and b: the output features
@@ -26,7 +26,7 @@
 // Parameters are named "<layer>.W[t/T]" and "<layer>.b[t/T]".
 #pragma once
 
-#include "hourglass/autodiff/shards.hpp"
+#include "hourglass/parallel/shards.hpp"
 #include "hourglass/nn/linear.hpp"
 
 namespace hg {

@@ -17,17 +17,14 @@
 // per op and splits the small products of a batch of 128 badly. Splitting
 // the batch costs one hand-off per step: every thread runs the whole model
 // on its B/T rows, alone, and nothing waits until the gradients are summed.
-// Measured (bench_train_step, README; medians over many runs): on two
-// cores that share no cache, 1.43–1.48× one thread's speed on the three
-// lesson models, against 0.90–1.35× for splitting each op; on two that
-// share one, 1.68–1.74×, against 1.50–1.74×. Where the model can be
-// written as slices of its layers, splitting the weights instead
-// (ShardGroup, shards.hpp) moves 7× less between the cores and reaches
-// 1.7× even when they share no cache.
+// Where the model can be written as slices of its layers, splitting the
+// weights instead (ShardGroup, shards.hpp) moves less between the cores,
+// which matters most when they share no cache (docs/performance.md has the
+// measurements).
 //
 // Why it is exact: if the loss is the mean over the batch of a per-row loss,
 // then L = Σ_c (n_c / B) · L_c, where L_c is the mean over block c's n_c
-// rows. So block c seeds its backward with n_c / B instead of 1, and the
+// rows. So block c runs its backward from (n_c / B) · L_c, and the
 // blocks' gradients add up to the whole batch's (up to rounding order).
 // The contract, then: `loss_fn(tape, rows, rng)` records the forward pass of
 // `rows` on `tape` and returns the mean loss over those rows. A loss that
@@ -39,10 +36,10 @@
 // generator split from it at each step. One thread is exactly one Tape's
 // run; on T threads a run is reproducible, but not equal to the 1-thread run.
 // Gradients: block 0 accumulates into Parameter::grad as a lone tape would;
-// the others into their own buffers (Tape::route_grad), which are added to
-// Parameter::grad at the end, in parallel. Weights: on several threads the
-// blocks read either Parameter::value or copies of their own, made at the
-// start of the step (Tape::route_value). Which is faster depends on where
+// the others into their own buffers (Tape::bind, the tape's extension
+// point), which are added to Parameter::grad at the end, in parallel.
+// Weights: on several threads the blocks read either Parameter::value or
+// copies of their own, made at the start of the step (Tape::bind too). Which is faster depends on where
 // the machine puts the threads (data_parallel.cpp), so by default both are
 // timed every 200 steps and the faster is kept (set_weight_copies to fix
 // one); the numbers are the same either way. loss_fn sees the weights as
@@ -57,7 +54,6 @@
 #include <optional>
 #include <vector>
 
-#include "hourglass/autodiff/parameter.hpp"
 #include "hourglass/autodiff/tape.hpp"
 #include "hourglass/kernels/thread_pool.hpp"
 #include "hourglass/rng.hpp"
@@ -137,13 +133,14 @@ class DataParallel {
     Rng own_rng;                 // blocks > 0
     Rng* rng = nullptr;          // block 0: the caller's generator
     int lo = 0, hi = 0;          // rows [lo, hi) of the batch
-    float weight = 0.0f;         // n_c / B: the seed of its backward
+    float weight = 0.0f;         // n_c / B: the weight of its loss
     float loss = 0.0f;
   };
 
   int begin_step(const Tensor& batch, Rng& rng);
   bool want_copies();
   void use_copies(bool copies);
+  void bind_block(Block& b);
   void send_weights(int blocks);
   void prepare_block(Block& b, const Tensor& batch);
   void finish_block(Block& b, Var loss);

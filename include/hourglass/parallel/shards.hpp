@@ -9,7 +9,7 @@
 //     s.tape.clear();
 //     hg::Var x = s.tape.input(images);
 //     hg::Var h = relu(enc[s.rank()](s, x));  // its columns of h: (B, 128)
-//     ...                                      // (nn/linear_shards.hpp)
+//     ...                                      // (linear_shards.hpp)
 //     s.tape.backward(loss);
 //     opt[s.rank()].step();                   // its own slices only
 //   });
@@ -17,11 +17,11 @@
 // Why: with the batch split (DataParallel), every weight is read by every
 // thread and updated by one, so each thread must take in, every step, the
 // other threads' part of the summed gradients and of the new weights: on
-// the deep model at two threads, 1.7 MB per thread per step. With the
-// weights split, what crosses is activations, a few dozen to a few hundred
-// numbers per image: 0.25 MB per thread per step for the same model at
-// batch 128, 7× less. Where the two cores share no cache, crossing is what
-// costs (README, "A whole training step"). The split also shares out the
+// a deep model, the size of all its weights, twice. With the weights
+// split, what crosses is activations, a few dozen to a few hundred numbers
+// per image, which for the lesson models at batch 128 is several times
+// less. Where the two cores share no cache, crossing is what costs
+// (docs/performance.md). The split also shares out the
 // work that does not shrink with the batch (packing each weight for the
 // products, the optimizer), which the batch split repeats on every thread.
 //
@@ -52,7 +52,7 @@
 //
 // Exactly the single-tape gradients, up to rounding order: the test checks
 // the split deep model and VAE against the whole ones
-// (tests/nn/test_linear_shards.cpp).
+// (tests/parallel/test_linear_shards.cpp).
 //
 // Errors: if a shard throws, the others leave whatever collective they wait
 // in, and run() rethrows the first error. If shards call different
@@ -63,7 +63,7 @@
 // Inside a shard, kernels run on its one thread (no nested splitting).
 //
 // What it is not: a general model-parallel engine. The model is written
-// for its shards (nn/linear_shards.hpp has the two sliced Linear layers).
+// for its shards (linear_shards.hpp has the two sliced Linear layers).
 #pragma once
 
 #include <atomic>
@@ -163,5 +163,10 @@ inline int Shard::count() const {
 Var sum_over_shards(Shard& s, Var y);
 Var copy_to_shards(Shard& s, Var x);
 Var gather_cols(Shard& s, Var y);
+
+// A constant leaf holding columns [begin, end) of a (rows, cols) tensor:
+// what a shard reads of a batch whose columns the shards split, without
+// copying all of it onto its tape.
+Var input_cols(Tape& tape, const Tensor& value, int begin, int end);
 
 }  // namespace hg

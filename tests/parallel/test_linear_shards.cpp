@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "hourglass/autodiff/ops.hpp"
-#include "hourglass/autodiff/shards.hpp"
+#include "hourglass/parallel/shards.hpp"
 #include "hourglass/error.hpp"
 #include "hourglass/kernels/thread_pool.hpp"
-#include "hourglass/nn/linear_shards.hpp"
+#include "hourglass/parallel/linear_shards.hpp"
 #include "hourglass/nn/losses.hpp"
 
 namespace {

@@ -1,9 +1,10 @@
 // DataParallel: see data_parallel.hpp for what it does and the contract.
-#include "hourglass/autodiff/data_parallel.hpp"
+#include "hourglass/parallel/data_parallel.hpp"
 
 #include <algorithm>
 #include <cstdint>
 
+#include "hourglass/autodiff/ops.hpp"
 #include "hourglass/error.hpp"
 
 namespace hg {
@@ -88,10 +89,8 @@ int DataParallel::begin_step(const Tensor& batch, Rng& rng) {
     b->index = static_cast<int>(blocks_.size());
     if (!blocks_.empty()) {  // block 0 writes Parameter::grad itself
       b->grads.reserve(params_.size());
-      for (Parameter* p : params_) {
-        b->grads.emplace_back(p->value.shape());
-        b->tape.route_grad(*p, b->grads.back());
-      }
+      for (Parameter* p : params_) b->grads.emplace_back(p->value.shape());
+      bind_block(*b);
     }
     blocks_.push_back(std::move(b));
   }
@@ -116,15 +115,14 @@ int DataParallel::begin_step(const Tensor& batch, Rng& rng) {
 }
 
 // Which way is faster. The copies pay where a core must take back lines
-// another core has read at a high price: measured on the development VM
-// while the host kept its two virtual CPUs far apart (a cache-line round
-// trip of ~500 ns), the deep model's step took 13% less time with them.
-// While it put them close together (~110 ns, a shared cache), the same step
-// took 34% more, the VAE's 51% more: the passes over the weights cost more
-// than they save. The host moved them back and forth every minute or so.
-// So by default the two ways are timed against each other every 200 steps
-// (the time of a step, from one backward() call to the next, includes the
-// optimizer's) and the faster is kept until the next trial.
+// another core has read at a high price (two cores far apart, sharing no
+// cache); where the cores share a cache, the two extra passes over the
+// weights cost more than they save. A virtual machine's host may move its
+// virtual CPUs between the two placements while a program runs
+// (docs/performance.md). So by default the two ways are timed against each
+// other every 200 steps (the time of a step, from one backward() call to
+// the next, includes the optimizer's) and the faster is kept until the
+// next trial.
 bool DataParallel::want_copies() {
   const auto now = std::chrono::steady_clock::now();
   std::optional<double> last;
@@ -162,12 +160,12 @@ int FasterOfTwo::begin_step(std::optional<double> last) {
 }  // namespace detail
 
 // Copies of the weights. On one thread the tape reads Parameter::value. On
-// several, each block's tape reads a copy of its own (Tape::route_value),
+// several, each block's tape reads a copy of its own (Tape::bind),
 // brought up to date at the start of every step, because of what a core
 // pays to write a cache line that another core has READ: it must first
 // take the line back from every reader, one at a time. Taking over a line
-// that the other core has WRITTEN is a single hand-over, and ~4× cheaper
-// (bench_peak, BM_write_after). The optimizer's thread t writes part t of
+// that the other core has WRITTEN is a single hand-over, and cheaper
+// (bench_peak, BM_write_after, times both). The optimizer's thread t writes part t of
 // every weight; if the other blocks had read those lines straight from
 // Parameter::value, every step would pay the dear kind. So the weights
 // travel through inboxes: thread s copies part s of each weight into its
@@ -190,10 +188,17 @@ void DataParallel::use_copies(bool copies) {
         b.inbox.emplace_back(p->value.shape());
       }
     }
-    for (std::size_t i = 0; i < params_.size(); ++i)
-      b.tape.route_value(*params_[i], copies ? b.values[i] : params_[i]->value);
     b.reads_copies = copies;
+    bind_block(b);
   }
+}
+
+// Where block b's tape reads each weight (its copy, or Parameter::value)
+// and sends its gradient (its own buffer, or Parameter::grad for block 0).
+void DataParallel::bind_block(Block& b) {
+  for (std::size_t i = 0; i < params_.size(); ++i)
+    b.tape.bind(*params_[i], b.reads_copies ? &b.values[i] : nullptr,
+                b.grads.empty() ? nullptr : &b.grads[i]);
 }
 
 // Thread s: part s of every weight into its own block's copy, and into
@@ -243,7 +248,7 @@ void DataParallel::finish_block(Block& b, Var loss) {
   check(loss.valid() && &loss.tape() == &b.tape,
         "DataParallel::backward: loss_fn must return a Var recorded on the tape it was given");
   b.loss = loss.item();
-  b.tape.backward(loss, b.weight);
+  b.tape.backward(b.weight * loss);  // (n_c / B) · L_c: its share of the mean
 }
 
 void DataParallel::discard_partial_grads() {
