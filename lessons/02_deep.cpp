@@ -23,25 +23,20 @@
 //   mean image, `start_at_mean`).
 //
 // How to run it
-//   scripts/lesson 02_deep                   the full run
-//   scripts/lesson 02_deep --quick           a few hundred images, seconds
-//   scripts/lesson 02_deep --step            pause after each step
-//   scripts/lesson 02_deep --step=batch      ...and inside training
-//   scripts/lesson 02_deep --resume          continue an interrupted run
-//   scripts/lesson 02_deep --help            every flag
+//   scripts/lesson 02_deep                the full run (--quick: seconds)
+//   scripts/lesson 02_deep --step=batch   pause after each step, and inside training
+//   scripts/lesson 02_deep --resume       continue an interrupted run
+//   scripts/lesson 02_deep --help         every flag
 //
 // What to look for
-//   - Step 3: with He initialisation the activations keep their size from
-//     layer to layer going forwards, while the gradient going backwards
-//     changes size with each layer's fan-out / fan-in; with Xavier the
-//     activations shrink.
+//   - Step 3: He initialisation keeps each unit's activation the same size
+//     forwards; backwards each layer scales the gradient by √(fan-out /
+//     fan-in). Xavier's activations shrink.
 //   - Step 4: at code size 32 the deep autoencoder's test error is clearly
 //     below PCA's (lesson 01's single sigmoid layer only reached PCA).
-//   - Step 5: code size against error; the gap to PCA is widest when the
-//     code is tiny.
-//   - Step 6: two-number codes, coloured by class, deep beside PCA.
-//   Each step prints what it does; the figures of a full run, and what the
-//   "Try this" experiments give, are in lessons/README.md.
+//   - Steps 5 and 6: code size against error, where the gap to PCA is
+//     widest; two-number codes coloured by class, deep beside PCA.
+//   The figures of a full run and of the "Try this" runs: lessons/README.md.
 
 #include <algorithm>
 #include <cmath>
@@ -126,14 +121,11 @@ Var batch_loss(DeepAutoencoder& ae, Var x) { return mse(ae.reconstruct(x), x); }
 
 // ---------------------------------------------------------------------------
 struct Settings {
-  int code_size = 32, hidden1 = 256, hidden2 = 64;
-  int sweep_epochs = 6, scatter_points = 3000;
+  int code_size = 32, sweep_epochs = 6;
   std::string init = "he";
 };
 
-std::vector<int> widths_for(int pixels, const Settings& s, int code_size) {
-  return {pixels, s.hidden1, s.hidden2, code_size};
-}
+std::vector<int> widths_for(int pixels, int code_size) { return {pixels, 256, 64, code_size}; }
 
 double test_error(DeepAutoencoder& ae, const hg::Dataset& data) {
   return lessons::error_per_pixel(data, [&](Var x) { return ae.reconstruct(x); });
@@ -142,14 +134,12 @@ double test_error(DeepAutoencoder& ae, const hg::Dataset& data) {
 // Trains `ae` with Adam through lessons::train, checkpointed under `name`.
 lessons::Curves fit(hg::Lesson& lesson, const std::string& name,
                     DeepAutoencoder& ae, const hg::LessonData& data, int epochs,
-                    std::uint64_t seed) {
+                    std::uint64_t seed, const std::string& init) {
   hg::Adam adam(ae.params(), {.lr = lesson.options().lr});
   lessons::Run run{
       .name = name, .opt = adam, .batch_size = lesson.options().batch_size,
       .rng = hg::Rng(seed), .checkpoint = true,
-      .settings = {{"widths", std::to_string(ae.encoder[0].out_features()) + "," +
-                                  std::to_string(ae.encoder[1].out_features()) + "," +
-                                  std::to_string(ae.code_size())}},
+      .settings = {{"code_size", std::to_string(ae.code_size())}, {"init", init}},
       .loss = [&](hg::Tape& tape, const hg::Batch& b) {
         return batch_loss(ae, tape.input(b.images));  // x: (B, 784)
       }};
@@ -200,12 +190,6 @@ hg::PCA baselines(hg::Lesson& lesson, const hg::LessonData& data,
   return pca;
 }
 
-std::size_t count_params(const hg::ParameterList& list) {
-  std::size_t n = 0;
-  for (const hg::Parameter* p : list) n += p->value.size();
-  return n;
-}
-
 double rms(const hg::Tensor& t) {
   double sum = 0;
   for (float v : t) sum += double(v) * v;
@@ -235,30 +219,27 @@ Signal signal_at_init(DeepAutoencoder& ae, const hg::Tensor& images,
 }
 
 // The factor by which one layer n → m multiplies the RMS of the gradient
-// going back through it: √(m·Var(W)·½) with a ReLU after it, √(m·Var(W))
-// without; He (2/n) before a ReLU gives √(m/n), Xavier (2/(n+m)) on the
-// code layer √(2m/(n+m)).
+// going back through it: √(m·Var(W)/2) with a ReLU after it, √(m·Var(W))
+// without. He (2/n) before a ReLU gives √(m/n); Xavier (2/(n + m)) on the
+// code layer gives √(2m/(n + m)).
 double predicted_factor(const hg::Linear& layer, bool relu_after) {
   const double n = layer.in_features(), m = layer.out_features();
   return relu_after ? std::sqrt(m / n) : std::sqrt(2 * m / (n + m));
 }
 
-void initialisation(hg::Lesson& lesson, const hg::LessonData& data,
-                    const Settings& s) {
+void initialisation(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s) {
   lesson.step(3, "He initialisation, forwards and backwards",
               "A layer a = W h with n inputs and m outputs gives each unit "
-              "E[a²] = n·Var(W)·E[h²]; a ReLU halves it. He's Var(W) = 2/n "
-              "keeps E[h²] the same going forwards. Backwards, ∂L/∂h = Wᵀ·∂L/∂a "
-              "sums m terms, so the same rule multiplies each unit's mean "
-              "square gradient by m/n, its RMS by √(m/n): the gradient "
-              "shrinks back through the narrowing encoder and grows back "
-              "through the widening decoder. In the table: the forward RMS "
-              "under He and Xavier; the factor per layer back, predicted, "
-              "measured with a random gradient at the output (what the rule "
-              "assumes), and with the loss's own gradient, which is not "
-              "random: the same residual x̂ − x for many images.");
+              "E[a²] = n·Var(W)·E[h²]; a ReLU halves it, so He's Var(W) = 2/n "
+              "keeps E[h²] going forwards. Backwards ∂L/∂h = Wᵀ·∂L/∂a sums m "
+              "terms: the same rule scales each unit's gradient's RMS by "
+              "√(m/n), down through the narrowing encoder, up through the "
+              "widening decoder. The table: forward RMS under He and Xavier; "
+              "per layer back, the predicted factor, the factor measured with a "
+              "random output gradient (what the rule assumes) and with the "
+              "loss's own, which is far from random (one residual x̂ − x).");
   const hg::Dataset probe = hg::take(data.train, std::min(500, data.train.size()));
-  const std::vector<int> widths = widths_for(data.train.pixels(), s, s.code_size);
+  const std::vector<int> widths = widths_for(data.train.pixels(), s.code_size);
   hg::Rng he_rng(lesson.options().seed + 10), xavier_rng(lesson.options().seed + 10);
   hg::Rng noise_rng(lesson.options().seed + 11);
   DeepAutoencoder he_ae(widths, he_rng, hg::Init::He);
@@ -266,44 +247,35 @@ void initialisation(hg::Lesson& lesson, const hg::LessonData& data,
   const Signal he = signal_at_init(he_ae, probe.images, false, noise_rng);
   const Signal xa = signal_at_init(xavier_ae, probe.images, false, noise_rng);
   const Signal noise = signal_at_init(he_ae, probe.images, true, noise_rng);
-  // The layer that made each output: encoder 1..3, decoder 1..2.
-  std::vector<const hg::Linear*> layers;
-  for (const hg::Linear& l : he_ae.encoder) layers.push_back(&l);
-  for (std::size_t i = 0; i + 1 < he_ae.decoder.size(); ++i)
-    layers.push_back(&he_ae.decoder[i]);
-  const std::size_t code = he_ae.encoder.size() - 1;  // z: no ReLU after it
-  std::printf("  output  layer n→m   forward RMS       ×RMS of ∂L/∂· per layer "
-              "back (He)\n                      He     Xavier    predicted  "
-              "random  the loss\n");
-  std::vector<double> predicted(layers.size(), 0), random(layers.size(), 0),
-      real(layers.size(), 0);
+  // The layers that made h1, h2, z, g1, g2; back from output i to i + 1.
+  const hg::Linear* layers[] = {&he_ae.encoder[0], &he_ae.encoder[1], &he_ae.encoder[2],
+                                &he_ae.decoder[0], &he_ae.decoder[1]};
   const char* names[] = {"h1", "h2", "z", "g1", "g2"};
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    std::printf("  %-6s  %4d→%-4d  %6.3f  %6.3f", i < 5 ? names[i] : "·",
-                layers[i]->in_features(), layers[i]->out_features(), he.forward[i],
-                xa.forward[i]);
-    if (i + 1 < layers.size()) {  // back through the layer from output i to i + 1
-      predicted[i] = predicted_factor(*layers[i + 1], i + 1 != code);
+  double predicted[4], random[4], real[4];
+  std::printf("  output  layer n→m   forward RMS     ×RMS of ∂L/∂· back (He)\n"
+              "                      He     Xavier  predicted  random  the loss\n");
+  for (int i = 0; i < 5; ++i) {
+    std::printf("  %-6s  %4d→%-4d  %6.3f  %6.3f", names[i], layers[i]->in_features(),
+                layers[i]->out_features(), he.forward[i], xa.forward[i]);
+    if (i < 4) {
+      predicted[i] = predicted_factor(*layers[i + 1], i + 1 != 2);  // z: no ReLU
       random[i] = noise.backward[i] / noise.backward[i + 1];
       real[i] = he.backward[i] / he.backward[i + 1];
-      std::printf("   %9.2f  %6.2f  %8.2f", predicted[i], random[i], real[i]);
+      std::printf("  %9.2f  %6.2f  %8.2f", predicted[i], random[i], real[i]);
     }
     std::printf("\n");
   }
-  lesson.result("init_he_first_rms", "init, He: RMS of h1", he.forward.front());
-  lesson.result("init_he_last_rms", "init, He: RMS of the last hidden layer", he.forward.back());
-  lesson.result("init_xavier_last_rms", "init, Xavier: RMS of the last hidden layer",
-                xa.forward.back());
-  const std::size_t last = layers.size() - 2;  // back through the last ReLU layer
-  lesson.result("init_back_first_predicted", "init: ×RMS of ∂L/∂h back through "
-                "layer 2, predicted √(m/n)", predicted[0]);
+  lesson.result("init_he_first_rms", "init, He: RMS of h1", he.forward[0]);
+  lesson.result("init_he_last_rms", "init, He: RMS of g2", he.forward[4]);
+  lesson.result("init_xavier_last_rms", "init, Xavier: RMS of g2", xa.forward[4]);
+  lesson.result("init_back_first_predicted", "init: ×RMS of ∂L/∂h1 back through "
+                "256→64, √(m/n)", predicted[0]);
   lesson.result("init_back_first_random", "...measured, random output gradient", random[0]);
   lesson.result("init_back_first_loss", "...measured, the loss's gradient", real[0]);
-  lesson.result("init_back_last_predicted", "init: ×RMS of ∂L/∂g back through "
-                "the last ReLU layer, predicted", predicted[last]);
-  lesson.result("init_back_last_random", "...measured, random output gradient",
-                random[last]);
-  lesson.result("init_back_last_loss", "...measured, the loss's gradient", real[last]);
+  lesson.result("init_back_last_predicted", "init: ×RMS of ∂L/∂g1 back through "
+                "64→256, √(m/n)", predicted[3]);
+  lesson.result("init_back_last_random", "...measured, random output gradient", random[3]);
+  lesson.result("init_back_last_loss", "...measured, the loss's gradient", real[3]);
 }
 
 double train_deep(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
@@ -316,7 +288,7 @@ double train_deep(hg::Lesson& lesson, const hg::LessonData& data, const Settings
               "error with PCA's at the same code size.");
   ae.start_at_mean(pca.mean);
   const lessons::Curves c = fit(lesson, "deep", ae, data, lesson.options().epochs,
-                                lesson.options().seed + 1);
+                                lesson.options().seed + 1, s.init);
   const double pca_error = hg::error_per_pixel(
       data.test.images, pca_reconstruct(pca, data.test.images, s.code_size));
   const double error = test_error(ae, data.test);
@@ -368,10 +340,10 @@ hg::Tensor sweep(hg::Lesson& lesson, const hg::LessonData& data, const Settings&
   for (int k : kSweep) {
     std::printf("code size %d:\n", k);
     hg::Rng model_rng(lesson.options().seed + 100 + k);
-    DeepAutoencoder ae(widths_for(data.train.pixels(), s, k), model_rng, init);
+    DeepAutoencoder ae(widths_for(data.train.pixels(), k), model_rng, init);
     ae.start_at_mean(pca.mean);
     fit(lesson, "code" + std::to_string(k), ae, data, s.sweep_epochs,
-        lesson.options().seed + 200 + k);
+        lesson.options().seed + 200 + k, s.init);
     sizes.push_back(k);
     deep.push_back(test_error(ae, data.test));
     linear.push_back(hg::error_per_pixel(data.test.images,
@@ -394,7 +366,8 @@ hg::Tensor sweep(hg::Lesson& lesson, const hg::LessonData& data, const Settings&
                                        {"PCA", sizes, linear}},
                             .log_y = true});
   lesson.figure("code_size.svg", "test error against code size: the deep "
-                "model's lead over PCA is largest for the smallest codes");
+                "model's error is furthest below PCA's for the smallest codes; "
+                "at 64, after these short runs, PCA catches up");
   return codes_2d;
 }
 
@@ -411,7 +384,7 @@ void scatter(const std::string& path, const std::string& title,
   hg::save_svg(path, plot);
 }
 
-void two_numbers(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
+void two_numbers(hg::Lesson& lesson, const hg::LessonData& data,
                  const hg::PCA& pca, const hg::Tensor& codes_2d) {
   lesson.step(6, "Two numbers per image: the codes, coloured by class",
               "Neither model saw a label; the colours come afterwards. PCA's "
@@ -419,7 +392,7 @@ void two_numbers(hg::Lesson& lesson, const hg::LessonData& data, const Settings&
               "variance; the deep encoder (the sweep's code-2 model) can fold "
               "and stretch before it flattens. Look for classes that PCA lets "
               "overlap and the deep code separates.");
-  const int n = std::min(s.scatter_points, data.test.size());
+  const int n = std::min(3000, data.test.size());
   scatter(lesson.out_path("codes_2d_deep.svg"), "Deep autoencoder, 2-D codes of test images",
           codes_2d, data.test, n, "z");
   scatter(lesson.out_path("codes_2d_pca.svg"), "PCA, first two coordinates of test images",
@@ -440,14 +413,10 @@ int main(int argc, char** argv) {
       .batch_size = 128,
       .lr = 1e-3f,
       .flags = {hg::flag("code-size", &s.code_size, "units in the code z", 1, 784),
-                hg::flag("hidden1", &s.hidden1, "units of the first hidden layer", 1, 4096),
-                hg::flag("hidden2", &s.hidden2, "units of the second hidden layer", 1, 4096),
                 hg::flag("init", &s.init, "rule for the layers before a ReLU: he "
                          "(default) or xavier (steps 4 and 5)"),
                 hg::flag("sweep-epochs", &s.sweep_epochs,
-                         "epochs per model of the code-size sweep (step 5)", 1, 1000),
-                hg::flag("scatter-points", &s.scatter_points,
-                         "test images drawn in the 2-D code plots", 10, 10000)},
+                         "epochs per model of the code-size sweep (step 5)", 1, 1000)},
       .resumable = true};
 
   return hg::run_lesson(argc, argv, info, [&](hg::Lesson& lesson) {
@@ -459,10 +428,10 @@ int main(int argc, char** argv) {
     double mean_error = 0;
     const hg::PCA pca = baselines(lesson, data, s, mean_error);
     initialisation(lesson, data, s);
-    DeepAutoencoder ae(widths_for(data.train.pixels(), s, s.code_size), rng, init);
+    DeepAutoencoder ae(widths_for(data.train.pixels(), s.code_size), rng, init);
     const double deep_error = train_deep(lesson, data, s, pca, ae);
     const hg::Tensor codes_2d = sweep(lesson, data, s, pca, init);
-    two_numbers(lesson, data, s, pca, codes_2d);
+    two_numbers(lesson, data, pca, codes_2d);
 
     lesson.step(7, "The numbers",
                 "The deep model has many more parameters than PCA, but the "
@@ -475,14 +444,11 @@ int main(int argc, char** argv) {
     lesson.result("deep_test_error", "deep autoencoder test error per pixel", deep_error);
     lesson.result("margin_vs_pca_percent", "deep autoencoder below PCA by (%)",
                   100.0 * (1.0 - deep_error / pca_error));
-    lesson.result("deep_params", "deep autoencoder: parameters",
-                  double(count_params(ae.params())));
     lessons::warn_if_diverged(lesson, "the deep autoencoder", deep_error,
                               "mean image", mean_error);
 
     lesson.try_this({
         {"--init xavier", "TODO"},
-        {"--hidden2 32", "TODO"},
         {"--code-size 2", "TODO"},
     });
   });

@@ -33,24 +33,19 @@
 //   application: inpainting, filling in a square cut out of the image.
 //
 // How to run it
-//   scripts/lesson 07_convolutional                 the full run
-//   scripts/lesson 07_convolutional --quick         a few hundred images
-//   scripts/lesson 07_convolutional --step          pause after each step
-//   scripts/lesson 07_convolutional --step=batch    ...and inside training
-//   scripts/lesson 07_convolutional --resume        continue an interrupted run
+//   scripts/lesson 07_convolutional                the full run (--quick: seconds)
+//   scripts/lesson 07_convolutional --step=batch   pause after steps and batches
+//   scripts/lesson 07_convolutional --resume       continue an interrupted run
 //
 // What to look for
-//   - Step 2: most of the conv model's weights sit around the code; its
-//     conv layers are tiny.
 //   - Step 5: the conv autoencoder matches the dense one's test error with
-//     a fraction of its parameters, at more time per epoch.
-//   - filters.png and feature_maps.png: edge and blob detectors, and what
-//     each finds in one image.
+//     a fraction of its parameters (step 2), at more time per epoch.
+//   - filters.png, feature_maps.png: edge and blob detectors, and what each
+//     finds in one image.
 //   - Step 6: inside the holes, the inpainting network's error beside the
 //     plain autoencoder's (which copies the hole) and the mean image's.
-//   Each step prints what it does; the figures of a full run, and what the
-//   "Try this" experiments give, are in lessons/README.md. How the conv ops
-//   are made fast is in docs/performance.md (bench/bench_conv times them).
+//   The figures of a full run and of the "Try this" runs: lessons/README.md.
+//   How the conv ops are made fast: docs/performance.md and bench/bench_conv.
 
 #include <algorithm>
 #include <chrono>
@@ -260,31 +255,11 @@ void layer_table(hg::Lesson& lesson, ConvAutoencoder& conv, DenseAutoencoder& de
               count_params(dense.params()));
 }
 
-struct Compared {
-  double conv, dense;
-};
-
-Compared compare(hg::Lesson& lesson, const hg::LessonData& data,
-                 ConvAutoencoder& conv, DenseAutoencoder& dense, const Fit& conv_fit,
-                 const Fit& dense_fit, const Baselines& base) {
-  lesson.step(5, "Convolutional against dense",
-              "Same test images, same yardstick. The conv model keeps up with "
-              "far fewer weights because the structure of images (nearby "
-              "pixels belong together, a pattern can appear anywhere) is built "
-              "into it. Look at the parameters, the errors, the seconds.");
+// The figures of step 5: curves, reconstructions, filters, feature maps.
+void pictures(hg::Lesson& lesson, const hg::LessonData& data, ConvAutoencoder& conv,
+              const Fit& conv_fit, const Fit& dense_fit, const hg::Tensor& conv_images,
+              const hg::Tensor& dense_images, double pca) {
   const hg::Tensor& test = data.test.images;
-  const hg::Tensor conv_images = reconstruct_all(conv, test);
-  const hg::Tensor dense_images = reconstruct_all(dense, test);
-  const Compared r{hg::error_per_pixel(test, conv_images),
-                   hg::error_per_pixel(test, dense_images)};
-  std::printf("\n  %-22s %12s %12s %14s\n", "model (code 32)", "parameters",
-              "test error", "s per epoch");
-  std::printf("  %-22s %12zu %12.5f %14.2f\n", "convolutional",
-              count_params(conv.params()), r.conv, conv_fit.epoch_seconds);
-  std::printf("  %-22s %12zu %12.5f %14.2f\n", "dense 784-256-64-32",
-              count_params(dense.params()), r.dense, dense_fit.epoch_seconds);
-  std::printf("  %-22s %12d %12.5f %14s\n\n", "PCA, 32 components", kCode * 784,
-              base.pca, "-");
   if (!conv_fit.epoch.empty() && !dense_fit.epoch.empty())  // none after a full resume
     hg::save_svg(lesson.out_path("validation.svg"),
                  hg::LinePlot{.title = "Lesson 7: validation error per pixel, code 32",
@@ -292,7 +267,7 @@ Compared compare(hg::Lesson& lesson, const hg::LessonData& data,
                               .series = {{"convolutional", conv_fit.epoch, conv_fit.val},
                                          {"dense", dense_fit.epoch, dense_fit.val},
                                          {"PCA", {1.0, conv_fit.epoch.back()},
-                                          {base.pca, base.pca}}},
+                                          {pca, pca}}},
                               .log_y = true});
   lesson.figure("validation.svg", "validation error per epoch, conv and dense, "
                 "PCA's as a line: both pass it");
@@ -319,6 +294,35 @@ Compared compare(hg::Lesson& lesson, const hg::LessonData& data,
   lesson.figure("feature_maps.png", "what each filter finds in the first test "
                 "image, each map on its own scale: outlines from one side, "
                 "filled regions, dark background");
+}
+
+struct Compared {
+  double conv, dense;
+};
+
+
+Compared compare(hg::Lesson& lesson, const hg::LessonData& data,
+                 ConvAutoencoder& conv, DenseAutoencoder& dense, const Fit& conv_fit,
+                 const Fit& dense_fit, const Baselines& base) {
+  lesson.step(5, "Convolutional against dense",
+              "Same test images, same yardstick. The conv model keeps up with "
+              "far fewer weights because the structure of images (nearby "
+              "pixels belong together, a pattern can appear anywhere) is built "
+              "into it. Look at the parameters, the errors, the seconds.");
+  const hg::Tensor& test = data.test.images;
+  const hg::Tensor conv_images = reconstruct_all(conv, test);
+  const hg::Tensor dense_images = reconstruct_all(dense, test);
+  const Compared r{hg::error_per_pixel(test, conv_images),
+                   hg::error_per_pixel(test, dense_images)};
+  std::printf("\n  %-22s %12s %12s %14s\n", "model (code 32)", "parameters",
+              "test error", "s per epoch");
+  std::printf("  %-22s %12zu %12.5f %14.2f\n", "convolutional",
+              count_params(conv.params()), r.conv, conv_fit.epoch_seconds);
+  std::printf("  %-22s %12zu %12.5f %14.2f\n", "dense 784-256-64-32",
+              count_params(dense.params()), r.dense, dense_fit.epoch_seconds);
+  std::printf("  %-22s %12d %12.5f %14s\n\n", "PCA, 32 components", kCode * 784,
+              base.pca, "-");
+  pictures(lesson, data, conv, conv_fit, dense_fit, conv_images, dense_images, base.pca);
   return r;
 }
 
