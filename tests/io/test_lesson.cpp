@@ -52,7 +52,7 @@ TEST_SUITE("lesson") {
     CHECK(o.out_dir == "out/03_sparse");
     CHECK(o.data_dir == hg::kDefaultDataDir);
     CHECK_FALSE(o.quick);
-    CHECK_FALSE(o.step);
+    CHECK(o.step == hg::StepMode::Off);
     CHECK_FALSE(o.help);
   }
 
@@ -78,7 +78,7 @@ TEST_SUITE("lesson") {
     CHECK(o.data_dir == "d");
     CHECK(o.out_dir == "o/x");
     CHECK(o.quick);
-    CHECK(o.step);
+    CHECK(o.step == hg::StepMode::Steps);
     CHECK(o.synthetic);
     CHECK_FALSE(parse(Args{"--quick=false"}, kInfo).quick);
   }
@@ -184,29 +184,167 @@ TEST_SUITE("lesson") {
     CHECK(err5.str() == "error: boom\n");
   }
 
-  TEST_CASE("steps are numbered; --step waits for Enter, never past EOF") {
+  TEST_CASE("--step, --step=epoch and --step=batch stop at ever finer places") {
+    CHECK(parse(Args{"--step"}, kInfo).step == hg::StepMode::Steps);
+    CHECK(parse(Args{"--step=epoch"}, kInfo).step == hg::StepMode::Epochs);
+    CHECK(parse(Args{"--step=batch"}, kInfo).step == hg::StepMode::Batches);
+    CHECK(parse(Args{"--step=false"}, kInfo).step == hg::StepMode::Off);
+    CHECK(error_of(Args{"--step=often"}, kInfo) ==
+          "--step expects no value, epoch or batch, got \"often\"");
+    std::istringstream in;
+    std::ostringstream out;
+    auto lesson_with = [&](hg::StepMode mode) {
+      hg::LessonOptions o;
+      o.step = mode;
+      return hg::Lesson(kInfo, o, in, out);
+    };
+    const hg::Lesson off = lesson_with(hg::StepMode::Off);
+    CHECK_FALSE(off.stops_at_epoch());
+    CHECK_FALSE(off.stops_at_batch(1));
+    const hg::Lesson steps = lesson_with(hg::StepMode::Steps);
+    CHECK_FALSE(steps.stops_at_epoch());
+    CHECK_FALSE(steps.stops_at_batch(1));
+    const hg::Lesson epochs = lesson_with(hg::StepMode::Epochs);
+    CHECK(epochs.stops_at_epoch());
+    CHECK_FALSE(epochs.stops_at_batch(1));
+    const hg::Lesson batches = lesson_with(hg::StepMode::Batches);
+    CHECK(batches.stops_at_epoch());
+    CHECK(batches.stops_at_batch(1));
+    CHECK(batches.stops_at_batch(hg::kBatchStops));
+    CHECK_FALSE(batches.stops_at_batch(hg::kBatchStops + 1));
+    CHECK_FALSE(batches.stops_at_batch(0));
+  }
+
+  TEST_CASE("--step pauses after each step, at a terminal, never past EOF") {
     hg::LessonOptions o;
-    o.step = true;
+    o.step = hg::StepMode::Steps;
     std::istringstream in("\n");  // one Enter, then end of input
     std::ostringstream out;
     hg::Lesson lesson(kInfo, o, in, out);
-    lesson.step(1, "Load the data");
+    lesson.step(1, "Load the data", "Reads the images. Look at the counts.");
+    CHECK(out.str().find("press Enter") == std::string::npos);  // not before
     lesson.step(2, "Train the encoder with SGD");
     lesson.step(3, "Look at the pictures");
+    lesson.end_steps();
     const std::string s = out.str();
-    CHECK(s.find("== Step 1: Load the data ==") != std::string::npos);
-    CHECK(s.find("== Step 3: Look at the pictures ==") != std::string::npos);
-    // Asked twice: after the Enter, and once more to find the end of input.
+    CHECK(s.find("== Step 1: Load the data ==\n"
+                 "   Reads the images. Look at the counts.\n") != std::string::npos);
+    // After step 1 (the Enter), then after step 2 (finds the end of input);
+    // after that it no longer asks.
+    CHECK(s.find("-- end of step 1: Load the data (press Enter to continue)") <
+          s.find("== Step 2"));
     std::size_t asked = 0;
     for (std::size_t p = s.find("press Enter"); p != std::string::npos;
          p = s.find("press Enter", p + 1))
       ++asked;
     CHECK(asked == 2);
-    o.step = false;
+    REQUIRE(lesson.steps().size() == 3);
+    CHECK(lesson.steps()[0].what == "Reads the images. Look at the counts.");
+    CHECK(lesson.steps()[2].title == "Look at the pictures");
+
+    o.step = hg::StepMode::Off;
     std::ostringstream quiet;
     hg::Lesson no_wait(kInfo, o, in, quiet);
     no_wait.step(1, "x");
+    no_wait.step(2, "y");
     CHECK(quiet.str().find("press Enter") == std::string::npos);
+  }
+
+  TEST_CASE("with input that is not a terminal the stops never wait") {
+    hg::LessonOptions o;
+    o.step = hg::StepMode::Batches;
+    std::istringstream in("\n\n\n");  // an open pipe of Enters: `yes "" |`
+    std::ostringstream out;
+    hg::Lesson lesson(kInfo, o, in, out, /*interactive=*/false);
+    lesson.step(1, "a");
+    lesson.step(2, "b");
+    lesson.stop({.where = "sgd: epoch 1, batch 1 of 4", .loss = 2.5, .params = {}});
+    lesson.end_steps();
+    CHECK(out.str().find("press Enter") == std::string::npos);
+    CHECK(out.str().find("standard input is not a terminal") != std::string::npos);
+    CHECK(out.str().find("-- stop: sgd: epoch 1, batch 1 of 4 --") != std::string::npos);
+    std::string line;
+    int left = 0;
+    while (std::getline(in, line)) ++left;
+    CHECK(left == 3);  // nothing was read
+  }
+
+  TEST_CASE("a stop shows the loss, gradient norms and update sizes, then waits") {
+    hg::LessonOptions o;
+    o.step = hg::StepMode::Batches;
+    std::istringstream in("\nrest\n");
+    std::ostringstream out;
+    hg::Lesson lesson(kInfo, o, in, out);
+    lesson.stop({.where = "adam: epoch 1, batch 2 of 4",
+                 .loss = 52.125,
+                 .params = {{"enc.W", "(32, 784)", 3.0625, 0.078125},
+                            {"dec.b", "(1, 784)", 4.5, 0.828125}}});
+    const std::string s = out.str();
+    CHECK(s.find("-- stop: adam: epoch 1, batch 2 of 4 --\n   loss 52.125\n") !=
+          std::string::npos);
+    CHECK(s.find("   enc.W        (32, 784)           3.062      0.07812\n") !=
+          std::string::npos);
+    CHECK(s.find("   dec.b        (1, 784)              4.5       0.8281\n") !=
+          std::string::npos);
+    CHECK(s.find("(press Enter to continue)") != std::string::npos);
+    std::string line;
+    REQUIRE(std::getline(in, line));
+    CHECK(line == "rest");  // it read exactly one line
+  }
+
+  TEST_CASE("figures, warnings and Try this are kept in order and printed last") {
+    TempDir dir;
+    std::istringstream in;
+    std::ostringstream out, err;
+    const std::string out_dir = dir.file("f");
+    const Args a{"--out", out_dir.c_str(), "--threads", "1"};
+    std::vector<hg::LessonFigure> figures;
+    CHECK(hg::run_lesson(a.argc(), a.argv(), kInfo,
+                         [&](hg::Lesson& l) {
+                           l.step(1, "Train");
+                           l.figure("loss.svg", "the loss falls");
+                           l.step(2, "Look");
+                           l.figure("faces.png", "blurry faces");
+                           l.warn("training diverged: SGD ends at 0.2");
+                           l.try_this({{"--lr 1", "the loss jumps"}});
+                           l.result("err", "error", 0.25);
+                           figures = l.figures();
+                         },
+                         in, out, err) == 0);
+    REQUIRE(figures.size() == 2);
+    CHECK(figures[0].step == 1);
+    CHECK(figures[0].file == "loss.svg");
+    CHECK(figures[1].step == 2);
+    CHECK(figures[1].caption == "blurry faces");
+    const std::string s = out.str();
+    CHECK(s.find("picture " + out_dir + "/loss.svg: the loss falls\n") !=
+          std::string::npos);
+    const std::size_t table = s.find("== Results"),
+                      warning = s.find("warning: training diverged: SGD ends at 0.2\n"),
+                      try_this = s.find("== Try this ==\n  scripts/lesson 03_sparse --lr 1\n"
+                                        "      the loss jumps\n");
+    REQUIRE(table != std::string::npos);
+    REQUIRE(warning != std::string::npos);
+    REQUIRE(try_this != std::string::npos);
+    CHECK(table < warning);
+    CHECK(warning < try_this);
+  }
+
+  TEST_CASE("a run that fails leaves no results.txt, not even an earlier one") {
+    TempDir dir;
+    const std::string out_dir = dir.file("r");
+    std::filesystem::create_directories(out_dir);
+    std::ofstream(out_dir + "/results.txt") << "test_mse 0.01\n";
+    std::istringstream in;
+    std::ostringstream out, err;
+    const Args a{"--out", out_dir.c_str(), "--threads", "1"};
+    CHECK(hg::run_lesson(a.argc(), a.argv(), kInfo,
+                         [](hg::Lesson& l) {
+                           l.result("test_mse", "test MSE", 0.02);
+                           hg::fail("training step 3: nan");
+                         },
+                         in, out, err) == 1);
+    CHECK_FALSE(std::filesystem::exists(out_dir + "/results.txt"));
   }
 
   TEST_CASE("results are printed as a table and written to results.txt") {

@@ -15,6 +15,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 namespace lesson_test {
 
 inline bool have_fashion_mnist() {
@@ -28,8 +30,9 @@ inline std::map<std::string, double> run(const std::string& name,
                                          const std::string& flags = "") {
   const char* dir = std::getenv("HG_LESSON_DIR");
   REQUIRE_MESSAGE(dir != nullptr, "HG_LESSON_DIR is not set (run via meson test)");
+  // One directory per process: two test runs at once must not share it.
   const auto out = std::filesystem::temp_directory_path() /
-                   ("hourglass-test-" + name);
+                   ("hourglass-test-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(out);
   std::filesystem::create_directories(out);
   const std::string log = (out / "log.txt").string();
@@ -50,6 +53,8 @@ inline std::map<std::string, double> run(const std::string& name,
   std::string key;
   double value;
   while (in >> key >> value) results[key] = value;
+  in.close();
+  std::filesystem::remove_all(out);  // kept only when the run failed
   return results;
 }
 

@@ -19,5 +19,11 @@ TEST_SUITE("lesson_01") {
     CHECK(r.at("adam_test_error") < (real ? 0.7 : 1.05) * baseline);
     CHECK(r.at("bce_short_test_error") < (real ? 0.95 : 1.05) * baseline);
     CHECK(r.at("wide_test_error") < (real ? 0.8 : 1.05) * baseline);
+    // The absolute-error side run learns slowest of the three in so few
+    // steps: bounded as "not blown up", and nearly as good as the
+    // squared-error run on the absolute error it was trained for.
+    CHECK(r.at("mae_short_test_error") < 1.5 * baseline);
+    CHECK(r.at("mae_short_test_abs_error") > 0.0);
+    CHECK(r.at("mae_short_test_abs_error") < 1.2 * r.at("mse_short_test_abs_error"));
   }
 }

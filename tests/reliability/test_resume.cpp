@@ -1,6 +1,7 @@
 // Lesson 01 --resume: run 2 epochs, stop, resume to 4 epochs, and compare
-// with 4 epochs straight. The results and the final checkpoint (weights,
-// Adam's moments, the Rng, the curves) must be identical, byte for byte.
+// with 4 epochs straight. The results and the final checkpoints of both
+// checkpointed runs, SGD and Adam (weights, the optimizer's state, the Rng,
+// the curves), must be identical, byte for byte.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -8,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <unistd.h>
 
 namespace {
 
@@ -40,19 +43,25 @@ int run_01(const std::filesystem::path& out, const std::string& flags) {
 
 TEST_SUITE("resume") {
   TEST_CASE("01_vanilla: 2 epochs + --resume to 4 == 4 epochs straight") {
-    const auto base = std::filesystem::temp_directory_path() / "hourglass-test-resume";
+    // One directory per process: two test runs at once must not share it.
+    const auto base = std::filesystem::temp_directory_path() /
+                      ("hourglass-test-resume-" + std::to_string(::getpid()));
     std::filesystem::remove_all(base);
     const auto straight = base / "straight", resumed = base / "resumed";
     REQUIRE(run_01(straight, "--epochs 4") == 0);
     REQUIRE(run_01(resumed, "--epochs 2") == 0);
     REQUIRE(run_01(resumed, "--epochs 4 --resume") == 0);
     INFO("log of the resumed run:\n", slurp(resumed / "log.txt"));
+    CHECK(slurp(resumed / "log.txt").find("resuming sgd from") != std::string::npos);
+    CHECK(slurp(resumed / "log.txt").find("resuming adam from") != std::string::npos);
     CHECK(slurp(resumed / "log.txt").find("after epoch 2") != std::string::npos);
     const std::string results = slurp(straight / "results.txt");
     CHECK(results.find("adam_test_error") != std::string::npos);
     CHECK(results == slurp(resumed / "results.txt"));
     CHECK(slurp(straight / "adam_checkpoint.safetensors") ==
           slurp(resumed / "adam_checkpoint.safetensors"));
+    CHECK(slurp(straight / "sgd_checkpoint.safetensors") ==
+          slurp(resumed / "sgd_checkpoint.safetensors"));
 
     // Resuming with another model size is refused by name, exit code 1.
     const int status = run_01(resumed, "--epochs 4 --resume --code-size 16");
