@@ -437,9 +437,14 @@ int main(int argc, char** argv) {
       lessons::warn_if_diverged(lesson, what, error, "mean image", base.mean_image);
 
     lesson.try_this({
-        {"--hole 16", "TODO"},
-        {"--channels 2", "TODO"},
-        {"--inpaint-epochs 0", "TODO"},
+        {"--hole 16", "A hole a third of the image: the inpainting network's "
+                      "error inside it stays close to the smaller hole's and "
+                      "far below the mean image's, and it still draws a whole "
+                      "garment; its error on undamaged images rises."},
+        {"--channels 4", "Half the channels: half the parameters and about "
+                         "half the computing time; the conv model falls behind "
+                         "the dense one but stays below PCA, and inpainting "
+                         "still works, a little less well."},
     });
   });
 }
