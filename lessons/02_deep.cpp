@@ -453,7 +453,10 @@ int main(int argc, char** argv) {
                           "the same test error. Adam scales each weight's step "
                           "by its own gradients, which undoes a badly scaled "
                           "start in a network this shallow."},
-        {"--code-size 2", "TODO"},
+        {"--code-size 2", "Step 4's model with two numbers per image, trained "
+                          "for all its epochs: its lead over PCA with two "
+                          "components is wider than at 32, its error about "
+                          "half PCA's."},
     });
   });
 }
