@@ -225,8 +225,8 @@ void pictures(hg::Lesson& lesson, const hg::LessonData& data, Autoencoder& adam,
                                         {base.pca, base.pca}}},
                             .log_y = true});
   lesson.figure("loss.svg", "validation error per epoch, SGD and Adam, with "
-                "PCA's as a line: Adam reaches in one epoch what SGD needs all "
-                "of them for");
+                "PCA's as a line: Adam's curve is below SGD's from the first "
+                "epoch on and ends near the line");
   const hg::Dataset& test = data.test;
   const int shown = std::min(12, test.size());
   hg::write_png(lesson.out_path("reconstructions.png"),
@@ -239,8 +239,9 @@ void pictures(hg::Lesson& lesson, const hg::LessonData& data, Autoencoder& adam,
   hg::write_png(lesson.out_path("encoder_filters.png"),
                 hg::filter_grid(adam.encoder.W().value, test.height, test.width,
                                 8, hg::FilterScale::Symmetric, {.scale = 2}));
-  lesson.figure("encoder_filters.png", "the rows of W_e as images: blurry "
-                "garment-shaped blobs of light and dark, not strokes");
+  lesson.figure("encoder_filters.png", "the rows of W_e as images: noisy "
+                "patterns, some with the outline of a garment, several nearly "
+                "flat (units with small weights)");
 }
 
 // ---------------------------------------------------------------------------

@@ -75,8 +75,9 @@ struct Run {
 };
 
 // The --step=batch and --step=epoch stops around one optimizer step. Made
-// just before opt.step(), it copies the weights only if the lesson will
-// stop after this batch, so a run without --step pays nothing.
+// just before opt.step() (and after run.steps counted this batch), it
+// copies the weights only if the lesson will stop after this batch, so a
+// run without --step pays nothing.
 class StepWatch {
  public:
   StepWatch(hg::Lesson& lesson, Run& run, bool last_batch_of_epoch);

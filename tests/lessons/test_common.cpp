@@ -195,9 +195,8 @@ TEST_SUITE("lesson_common") {
     CHECK(warning != std::string::npos);
     CHECK(s.find("== Results") < warning);
     CHECK(count(s, "warning:") == 1);
-    CHECK(lessons::warn_if_diverged(*std::make_unique<hg::Lesson>(
-                                        kInfo, hg::LessonOptions{}, in, out),
-                                    "NaN run", std::nan(""), "mean image", 0.08));
+    hg::Lesson lesson(kInfo, hg::LessonOptions{}, in, out);
+    CHECK(lessons::warn_if_diverged(lesson, "NaN run", std::nan(""), "mean image", 0.08));
   }
 
   TEST_CASE("train resumes from its checkpoint: 1 epoch + --resume to 3 == 3 straight") {
