@@ -14,40 +14,29 @@
 //       x̂ = σ(W₆ g₂ + b₆)         256 → 784   pixels in (0, 1)
 //       L  = ‖x − x̂‖²
 //
-//   relu(t) = max(t, 0) between the layers, the sigmoid σ only at the end,
-//   where the output has to be a pixel value.
-//
 // What is new
 //   Depth, and the reason it pays: a stack of non-linear layers can bend
 //   the map from image to code, which no linear map (and so no PCA) can.
-//   With depth come two practical questions: how to draw the first
-//   weights so that a signal survives several ReLU layers (He
-//   initialisation, step 3), and where the output should start (at the
-//   mean image, `start_at_mean`), so that a deeper, slower-to-start model
-//   spends its first steps on the code rather than on the background.
+//   With depth come two practical questions: how to draw the first weights
+//   so that a signal survives several ReLU layers (He initialisation, step
+//   3, forwards and backwards), and where the output should start (at the
+//   mean image, `start_at_mean`).
 //
 // How to run it
-//   scripts/lesson 02_deep                   full run, about 40 s
-//   scripts/lesson 02_deep --quick           a few seconds, fewer samples
-//   scripts/lesson 02_deep --step            pause between the steps
-//   scripts/lesson 02_deep --help            every flag
+//   scripts/lesson 02_deep                the full run (--quick: seconds)
+//   scripts/lesson 02_deep --step=batch   pause after each step, and inside training
+//   scripts/lesson 02_deep --resume       continue an interrupted run
+//   scripts/lesson 02_deep --help         every flag
 //
 // What to look for
-//   - Step 3: with He initialisation the activations keep their size from
-//     layer to layer; with the Xavier rule of lesson 01 they shrink.
-//   - Step 4: at code size 32 the deep autoencoder's test error per pixel
-//     is clearly below PCA's: 0.0100 against 0.0151 in the default run,
-//     34% lower (lesson 01's single sigmoid layer only just reached PCA).
-//   - Step 5: the table of code size against error (code_size.svg). The
-//     gap to PCA is widest when the code is tiny: two numbers cannot hold
-//     much linearly. At 64, where the middle layer no longer narrows, PCA
-//     catches up.
-//   - codes_2d_deep.svg beside codes_2d_pca.svg: footwear, trousers and
-//     bags, which PCA's plane lets overlap, get arms of their own in the
-//     deep autoencoder's two numbers.
-//   - reconstructions.png: originals, deep autoencoder, PCA (three rows per
-//     group); loss.svg: training and validation error per epoch.
-//   The figures of a full run are in lessons/README.md.
+//   - Step 3: He initialisation keeps each unit's activation the same size
+//     forwards; backwards each layer scales the gradient by √(fan-out /
+//     fan-in). Xavier's activations shrink.
+//   - Step 4: at code size 32 the deep autoencoder's test error is clearly
+//     below PCA's (lesson 01's single sigmoid layer only reached PCA).
+//   - Steps 5 and 6: code size against error, where the gap to PCA is
+//     widest; two-number codes coloured by class, deep beside PCA.
+//   The figures of a full run and of the "Try this" runs: lessons/README.md.
 
 #include <algorithm>
 #include <cmath>
@@ -55,51 +44,62 @@
 #include <string>
 #include <vector>
 
+#include "common.hpp"
 #include "hourglass/hourglass.hpp"
 
 using hg::Var;
 
 // ---------------------------------------------------------------------------
 // The model. `widths` = {784, 256, 64, 32} names the encoder's layer sizes;
-// the decoder walks the same list backwards. Every layer is an hg::Linear
-// (W, b); `encode` and `decode_logits` are the six equations above.
-//
-// Why the code z has no activation: a ReLU there would let some of the 32
-// code units die (stuck at 0 for every image, a wasted slot in the
-// bottleneck), a sigmoid would squeeze them; a linear code is free to use
-// the whole real line, like PCA's coordinates.
+// the decoder walks the list backwards. The code z has no activation: a
+// ReLU there would let code units die (0 for every image), a sigmoid would
+// squeeze them; a linear code uses the whole real line, like PCA's.
 struct DeepAutoencoder {
   std::vector<hg::Linear> encoder, decoder;
 
   // `relu_init` draws the layers that feed a ReLU; the code layer and the
   // output layer (followed by nothing and by σ) are drawn by Xavier.
-  DeepAutoencoder(const std::vector<int>& widths, hg::Rng& rng,
-                  hg::Init relu_init = hg::Init::He) {
-    const int n = static_cast<int>(widths.size()) - 1;  // layers per side
-    encoder.reserve(n);  // Linear layers must not move once an optimizer
-    decoder.reserve(n);  // holds their parameters: reserve, then build
-    for (int i = 0; i < n; ++i) {
-      const bool relu_follows = i + 1 < n;
+  DeepAutoencoder(const std::vector<int>& widths, hg::Rng& rng, hg::Init relu_init) {
+    const int n = int(widths.size()) - 1;  // layers per side
+    encoder.reserve(n);  // an optimizer points into the layers: they
+    decoder.reserve(n);  // must never move, so reserve, then build
+    for (int i = 0; i < n; ++i)
       encoder.emplace_back(widths[i], widths[i + 1], rng,
-                           relu_follows ? relu_init : hg::Init::Xavier,
+                           i + 1 < n ? relu_init : hg::Init::Xavier,
                            "enc" + std::to_string(i + 1));
-    }
-    for (int i = n; i > 0; --i) {
-      const bool relu_follows = i > 1;
+    for (int i = n; i > 0; --i)
       decoder.emplace_back(widths[i], widths[i - 1], rng,
-                           relu_follows ? relu_init : hg::Init::Xavier,
+                           i > 1 ? relu_init : hg::Init::Xavier,
                            "dec" + std::to_string(n - i + 1));
-    }
   }
   DeepAutoencoder(const DeepAutoencoder&) = delete;  // see reserve above
-  DeepAutoencoder& operator=(const DeepAutoencoder&) = delete;
 
   int code_size() const { return encoder.back().out_features(); }
 
-  // Start the output at the mean image: b₆ = logit(μ) = log(μ / (1 − μ)),
-  // so σ(W₆ g₂ + b₆) ≈ μ while W₆ g₂ is still small. Otherwise x̂ starts at
-  // σ(0) = 0.5 everywhere, and the first hundred steps go into learning
-  // that most of the picture is black background, not into the code.
+  // h = relu(W h + b) through the hidden layers, then z = W h + b.
+  // `seen`, if given, collects every hidden output and the code, in order.
+  Var encode(Var x, std::vector<Var>* seen = nullptr) {
+    for (std::size_t i = 0; i + 1 < encoder.size(); ++i) {
+      x = relu(encoder[i](x));
+      if (seen) seen->push_back(x);
+    }
+    x = encoder.back()(x);
+    if (seen) seen->push_back(x);
+    return x;
+  }
+  // g = relu(W g + b) back up, then the logits W g + b of the last layer.
+  Var decode_logits(Var g, std::vector<Var>* seen = nullptr) {
+    for (std::size_t i = 0; i + 1 < decoder.size(); ++i) {
+      g = relu(decoder[i](g));
+      if (seen) seen->push_back(g);
+    }
+    return decoder.back()(g);
+  }
+  Var reconstruct(Var x) { return sigmoid(decode_logits(encode(x))); }  // x̂
+
+  // Start the output at the mean image μ: b₆ = logit(μ), so x̂ ≈ μ while
+  // W₆ g₂ is still small. Otherwise x̂ starts at σ(0) = 0.5 everywhere and
+  // the first steps go into learning the black background, not the code.
   void start_at_mean(const hg::Tensor& mu) {
     hg::Tensor& b = decoder.back().b().value;  // (1, 784)
     for (std::size_t j = 0; j < b.size(); ++j) {
@@ -108,132 +108,274 @@ struct DeepAutoencoder {
     }
   }
 
-  // h = relu(W h + b) through the hidden layers, then z = W h + b.
-  Var encode(Var x) {
-    Var h = x;
-    for (std::size_t i = 0; i + 1 < encoder.size(); ++i) h = relu(encoder[i](h));
-    return encoder.back()(h);
-  }
-  // g = relu(W g + b) back up, then the logits W g + b of the last layer.
-  Var decode_logits(Var z) {
-    Var g = z;
-    for (std::size_t i = 0; i + 1 < decoder.size(); ++i) g = relu(decoder[i](g));
-    return decoder.back()(g);
-  }
-  Var reconstruct(Var x) { return sigmoid(decode_logits(encode(x))); }  // x̂
-
   hg::ParameterList params() {
     hg::ParameterList all;
-    for (hg::Linear& layer : encoder) all.push_back(&layer.W()), all.push_back(&layer.b());
-    for (hg::Linear& layer : decoder) all.push_back(&layer.W()), all.push_back(&layer.b());
+    for (hg::Linear& l : encoder) all = hg::params(all, l);
+    for (hg::Linear& l : decoder) all = hg::params(all, l);
     return all;
   }
 };
 
-// One pass over the training set, exactly as in lesson 01: record the
-// forward pass, walk it backward, step. Returns the mean loss per image.
-double train_epoch(DeepAutoencoder& ae, hg::Optimizer& opt,
-                   const hg::Dataset& train, int batch_size, hg::Rng& rng,
-                   hg::Tape& tape, int epoch, int epochs) {
-  hg::ProgressBar bar(epoch, epochs, train.size());
-  double loss_sum = 0;
-  int seen = 0;
-  for (const hg::Batch& batch : hg::batches(train, batch_size, rng)) {
-    tape.clear();
-    Var x = tape.input(batch.images);          // (B, 784)
-    Var loss = mse(ae.reconstruct(x), x);      // (1/B) Σ ‖x − x̂‖²
-    opt.zero_grad();
-    tape.backward(loss);
-    opt.step();
-    loss_sum += loss.item() * batch.size();
-    seen += batch.size();
-    bar.update(seen, loss_sum / seen);
-  }
-  bar.finish(loss_sum / seen);
-  return loss_sum / seen;
-}
+// The loss of one batch: the mean over its images of ‖x − x̂‖².
+Var batch_loss(DeepAutoencoder& ae, Var x) { return mse(ae.reconstruct(x), x); }
 
-// Every image of `data` through the encoder (want_code) or the whole
-// autoencoder, forward only, in order: (N, code) or (N, 784).
-hg::Tensor run_all(DeepAutoencoder& ae, const hg::Dataset& data,
-                   hg::Tape& tape, bool want_code) {
-  const int cols = want_code ? ae.code_size() : data.pixels();
-  hg::Tensor out({data.size(), cols});
-  std::size_t at = 0;
-  hg::Batches eval(data, 500);  // no Rng: in order
-  for (const hg::Batch& batch : eval) {
-    tape.clear();
-    Var x = tape.input(batch.images);
-    Var y = want_code ? ae.encode(x) : ae.reconstruct(x);
-    std::copy(y.value().begin(), y.value().end(), out.begin() + at);
-    at += y.value().size();
-  }
-  return out;
-}
-
-// The yardstick of every lesson, hg::error_per_pixel: mean over images and
-// pixels of (x − x̂)².
-double test_error(DeepAutoencoder& ae, const hg::Dataset& data, hg::Tape& tape) {
-  return hg::error_per_pixel(data.images, run_all(ae, data, tape, false));
-}
-
-// Training loss per pixel (the loss is per image: divide by 784, so both
-// curves share lesson 01's units) and validation error per pixel, per epoch.
-struct Curves {
-  std::vector<double> epoch, train_error, val_error;
+// ---------------------------------------------------------------------------
+struct Settings {
+  int code_size = 32, sweep_epochs = 6;
+  std::string init = "he";
 };
-Curves train(DeepAutoencoder& ae, const hg::LessonData& data, int epochs,
-             int batch_size, float lr, hg::Rng& rng, hg::Tape& tape) {
-  hg::Adam opt(ae.params(), {.lr = lr});
-  Curves c;
-  for (int e = 1; e <= epochs; ++e) {
-    const double loss = train_epoch(ae, opt, data.train, batch_size, rng, tape,
-                                    e, epochs);
-    c.epoch.push_back(e);
-    c.train_error.push_back(loss / data.train.pixels());
-    c.val_error.push_back(test_error(ae, data.validation, tape));
-  }
-  return c;
+
+std::vector<int> widths_for(int pixels, int code_size) { return {pixels, 256, 64, code_size}; }
+
+double test_error(DeepAutoencoder& ae, const hg::Dataset& data) {
+  return lessons::error_per_pixel(data, [&](Var x) { return ae.reconstruct(x); });
 }
 
-// Root mean square of every hidden ReLU output, in order h₁, h₂, g₁, g₂,
-// for one batch at initialisation: how big the signal is at each depth.
-std::vector<double> hidden_rms(DeepAutoencoder& ae, const hg::Tensor& images,
-                               hg::Tape& tape) {
-  auto rms = [](const hg::Tensor& t) {
-    double s = 0;
-    for (float v : t) s += double(v) * v;
-    return std::sqrt(s / static_cast<double>(t.size()));
-  };
-  std::vector<double> out;
-  tape.clear();
-  Var h = tape.input(images);
-  for (std::size_t i = 0; i + 1 < ae.encoder.size(); ++i) {
-    h = relu(ae.encoder[i](h));
-    out.push_back(rms(h.value()));
-  }
-  Var g = ae.encoder.back()(h);
-  for (std::size_t i = 0; i + 1 < ae.decoder.size(); ++i) {
-    g = relu(ae.decoder[i](g));
-    out.push_back(rms(g.value()));
-  }
-  return out;
+// Trains `ae` with Adam through lessons::train, checkpointed under `name`.
+lessons::Curves fit(hg::Lesson& lesson, const std::string& name,
+                    DeepAutoencoder& ae, const hg::LessonData& data, int epochs,
+                    std::uint64_t seed, const std::string& init) {
+  hg::Adam adam(ae.params(), {.lr = lesson.options().lr});
+  lessons::Run run{
+      .name = name, .opt = adam, .batch_size = lesson.options().batch_size,
+      .rng = hg::Rng(seed), .checkpoint = true,
+      .settings = {{"code_size", std::to_string(ae.code_size())}, {"init", init}},
+      .loss = [&](hg::Tape& tape, const hg::Batch& b) {
+        return batch_loss(ae, tape.input(b.images));  // x: (B, 784)
+      }};
+  return lessons::train(lesson, run, data.train, epochs,
+                        [&] { return test_error(ae, data.validation); });
 }
 
-// The encoder widths for a code of `code_size`: the hidden sizes stay put.
-std::vector<int> widths_for(int pixels, int hidden1, int hidden2, int code_size) {
-  return {pixels, hidden1, hidden2, code_size};
+// PCA from only the first k of its coordinates: zero the rest and decode.
+// The components are orthonormal and sorted, so this IS the k-component
+// PCA: one fit serves every code size.
+hg::Tensor pca_reconstruct(const hg::PCA& pca, const hg::Tensor& images, int k) {
+  hg::Tensor z = pca.encode(images);  // (N, K)
+  for (int i = 0; i < z.rows(); ++i)
+    for (int j = std::min(k, z.cols()); j < z.cols(); ++j) z.at(i, j) = 0.0f;
+  return pca.decode(z);
 }
 
-// The 2-D codes of the first `n` test images as a scatter plot by class.
-void save_scatter(const std::string& path, const std::string& title,
-                  const hg::Tensor& codes, const hg::Dataset& data, int n,
-                  const std::string& axis) {
-  hg::ScatterPlot plot{.title = title,
-                       .x_label = axis + " 1",
-                       .y_label = axis + " 2",
-                       .x = {}, .y = {}, .labels = {},
-                       .class_names = data.class_names};
+// ---------------------------------------------------------------------------
+// The steps.
+hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng) {
+  lesson.step(1, "Load Fashion-MNIST",
+              "The three sets of lesson 01: images to train on, 5,000 kept "
+              "aside to watch for overfitting, the test images for the end.");
+  const hg::LessonOptions& o = lesson.options();
+  hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
+  std::printf("train %d, validation %d, test %d images of %dx%d%s\n",
+              data.train.size(), data.validation.size(), data.test.size(),
+              data.train.height, data.train.width,
+              data.synthetic ? " (synthetic shapes)" : "");
+  return data;
+}
+
+hg::PCA baselines(hg::Lesson& lesson, const hg::LessonData& data,
+                  const Settings& s, double& mean_error) {
+  lesson.step(2, "The bars to clear: the mean image and PCA",
+              "PCA with k components is the best any pair of linear maps "
+              "through k numbers can do on squared error (Eckart–Young); the "
+              "mean image is PCA with k = 0. One fit gives PCA for every k "
+              "the lesson needs.");
+  mean_error = lessons::mean_image_error(data.train, data.test);
+  const int k = std::min({std::max(64, s.code_size), data.train.pixels(),
+                          data.train.size() - 1});
+  hg::PCA pca = hg::fit_pca(data.train.images, k);
+  std::printf("test error per pixel: mean image %.5f, PCA(%d) %.5f\n", mean_error,
+              s.code_size,
+              hg::error_per_pixel(data.test.images,
+                                  pca_reconstruct(pca, data.test.images, s.code_size)));
+  return pca;
+}
+
+double rms(const hg::Tensor& t) {
+  double sum = 0;
+  for (float v : t) sum += double(v) * v;
+  return std::sqrt(sum / double(t.size()));
+}
+
+// RMS per unit of every hidden output (h₁, h₂, z, g₁, g₂) and of ∂L/∂ of it,
+// on one batch at initialisation. With `noise_at_output` the loss is a
+// made-up one, ‖a − T‖² against a target T of large random numbers, so that
+// ∂L/∂a at the output is random noise: the assumption of the derivation.
+struct Signal {
+  std::vector<double> forward, backward;
+};
+Signal signal_at_init(DeepAutoencoder& ae, const hg::Tensor& images,
+                      bool noise_at_output, hg::Rng& rng) {
+  hg::Tape tape;
+  std::vector<Var> seen;
+  Var x = tape.input(images);
+  Var logits = ae.decode_logits(ae.encode(x, &seen), &seen);
+  hg::Tensor noise(images.shape());
+  rng.fill_normal(noise, 0.0f, 100.0f);
+  tape.backward(noise_at_output ? mse(logits, tape.input(noise))
+                                : mse(sigmoid(logits), x));  // the real loss
+  Signal s;
+  for (Var v : seen) s.forward.push_back(rms(v.value())), s.backward.push_back(rms(v.grad()));
+  return s;
+}
+
+// The factor by which one layer n → m multiplies the RMS of the gradient
+// going back through it: √(m·Var(W)/2) with a ReLU after it, √(m·Var(W))
+// without. He (2/n) before a ReLU gives √(m/n); Xavier (2/(n + m)) on the
+// code layer gives √(2m/(n + m)).
+double predicted_factor(const hg::Linear& layer, bool relu_after) {
+  const double n = layer.in_features(), m = layer.out_features();
+  return relu_after ? std::sqrt(m / n) : std::sqrt(2 * m / (n + m));
+}
+
+void initialisation(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s) {
+  lesson.step(3, "He initialisation, forwards and backwards",
+              "A layer a = W h with n inputs and m outputs gives each unit "
+              "E[a²] = n·Var(W)·E[h²]; a ReLU halves it, so He's Var(W) = 2/n "
+              "keeps E[h²] going forwards. Backwards ∂L/∂h = Wᵀ·∂L/∂a sums m "
+              "terms: the same rule scales each unit's gradient's RMS by "
+              "√(m/n), down through the narrowing encoder, up through the "
+              "widening decoder. The table: forward RMS under He and Xavier; "
+              "per layer back, the predicted factor, the factor measured with a "
+              "random output gradient (what the rule assumes) and with the "
+              "loss's own, which is far from random (one residual x̂ − x).");
+  const hg::Dataset probe = hg::take(data.train, std::min(500, data.train.size()));
+  const std::vector<int> widths = widths_for(data.train.pixels(), s.code_size);
+  hg::Rng he_rng(lesson.options().seed + 10), xavier_rng(lesson.options().seed + 10);
+  hg::Rng noise_rng(lesson.options().seed + 11);
+  DeepAutoencoder he_ae(widths, he_rng, hg::Init::He);
+  DeepAutoencoder xavier_ae(widths, xavier_rng, hg::Init::Xavier);
+  const Signal he = signal_at_init(he_ae, probe.images, false, noise_rng);
+  const Signal xa = signal_at_init(xavier_ae, probe.images, false, noise_rng);
+  const Signal noise = signal_at_init(he_ae, probe.images, true, noise_rng);
+  // The layers that made h1, h2, z, g1, g2; back from output i to i + 1.
+  const hg::Linear* layers[] = {&he_ae.encoder[0], &he_ae.encoder[1], &he_ae.encoder[2],
+                                &he_ae.decoder[0], &he_ae.decoder[1]};
+  const char* names[] = {"h1", "h2", "z", "g1", "g2"};
+  double predicted[4], random[4], real[4];
+  std::printf("  output  layer n→m   forward RMS     ×RMS of ∂L/∂· back (He)\n"
+              "                      He     Xavier  predicted  random  the loss\n");
+  for (int i = 0; i < 5; ++i) {
+    std::printf("  %-6s  %4d→%-4d  %6.3f  %6.3f", names[i], layers[i]->in_features(),
+                layers[i]->out_features(), he.forward[i], xa.forward[i]);
+    if (i < 4) {
+      predicted[i] = predicted_factor(*layers[i + 1], i + 1 != 2);  // z: no ReLU
+      random[i] = noise.backward[i] / noise.backward[i + 1];
+      real[i] = he.backward[i] / he.backward[i + 1];
+      std::printf("  %9.2f  %6.2f  %8.2f", predicted[i], random[i], real[i]);
+    }
+    std::printf("\n");
+  }
+  lesson.result("init_he_first_rms", "init, He: RMS of h1", he.forward[0]);
+  lesson.result("init_he_last_rms", "init, He: RMS of g2", he.forward[4]);
+  lesson.result("init_xavier_last_rms", "init, Xavier: RMS of g2", xa.forward[4]);
+  lesson.result("init_back_first_predicted", "init: ×RMS of ∂L/∂h1 back through "
+                "256→64, √(m/n)", predicted[0]);
+  lesson.result("init_back_first_random", "...measured, random output gradient", random[0]);
+  lesson.result("init_back_first_loss", "...measured, the loss's gradient", real[0]);
+  lesson.result("init_back_last_predicted", "init: ×RMS of ∂L/∂g1 back through "
+                "64→256, √(m/n)", predicted[3]);
+  lesson.result("init_back_last_random", "...measured, random output gradient", random[3]);
+  lesson.result("init_back_last_loss", "...measured, the loss's gradient", real[3]);
+}
+
+double train_deep(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
+                  const hg::PCA& pca, DeepAutoencoder& ae) {
+  lesson.step(4, "Train the deep autoencoder",
+              "Adam on the squared error, the recipe of lesson 01 through six "
+              "layers. The training error of an epoch is the mean over its "
+              "batches while the weights improve, so it sits above the "
+              "validation error, measured after the epoch. Compare the test "
+              "error with PCA's at the same code size.");
+  ae.start_at_mean(pca.mean);
+  const lessons::Curves c = fit(lesson, "deep", ae, data, lesson.options().epochs,
+                                lesson.options().seed + 1, s.init);
+  const double pca_error = hg::error_per_pixel(
+      data.test.images, pca_reconstruct(pca, data.test.images, s.code_size));
+  const double error = test_error(ae, data.test);
+  std::printf("test error per pixel: deep autoencoder %.5f, PCA(%d) %.5f\n", error,
+              s.code_size, pca_error);
+  std::vector<double> train_per_pixel;
+  for (double l : c.train_loss) train_per_pixel.push_back(l / data.train.pixels());
+  hg::save_svg(lesson.out_path("loss.svg"),
+               hg::LinePlot{.title = "Lesson 2: deep autoencoder, error per pixel",
+                            .x_label = "epoch", .y_label = "mean (x - x̂)²",
+                            .series = {{"training", c.epoch, train_per_pixel},
+                                       {"validation", c.epoch, c.val_error},
+                                       {"PCA (test)", {1.0, c.epoch.back()},
+                                        {pca_error, pca_error}}},
+                            .log_y = true});
+  lesson.figure("loss.svg", "training and validation error per epoch, PCA's "
+                "as a line: the deep model passes it within the first epochs");
+  const int shown = std::min(12, data.test.size());
+  hg::write_png(lesson.out_path("reconstructions.png"),
+                hg::triples_grid(data.test.images,
+                                 lessons::forward_all(data.test.images,
+                                                      [&](Var x) { return ae.reconstruct(x); }),
+                                 pca_reconstruct(pca, data.test.images, s.code_size),
+                                 data.test.height, data.test.width, shown, shown,
+                                 {.scale = 2}));
+  lesson.figure("reconstructions.png", "test images, the deep autoencoder's "
+                "reconstructions, PCA's: the deep model keeps more of each "
+                "garment's outline and its dark and light regions");
+  lesson.result("pca_test_error", "PCA test error per pixel", pca_error);
+  lesson.result("deep_final_train_error", "last epoch: training error per pixel",
+                train_per_pixel.back());
+  lesson.result("deep_final_val_error", "last epoch: validation error per pixel",
+                c.val_error.back());
+  return error;
+}
+
+const int kSweep[] = {2, 8, 32, 64};
+
+hg::Tensor sweep(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
+                 const hg::PCA& pca, hg::Init init) {
+  lesson.step(5, "Code size against error, deep autoencoder and PCA",
+              "A fresh deep autoencoder per code size (the hidden layers stay), "
+              "trained for --sweep-epochs, fewer than step 4; PCA needs no "
+              "training. PCA is a flat subspace; the decoder maps the code "
+              "onto a curved surface, which can pass closer to the images. "
+              "Look at where the gap is widest.");
+  std::vector<double> sizes, deep, linear;
+  hg::Tensor codes_2d;  // (N, 2) test codes of the 2-number model
+  for (int k : kSweep) {
+    std::printf("code size %d:\n", k);
+    hg::Rng model_rng(lesson.options().seed + 100 + k);
+    DeepAutoencoder ae(widths_for(data.train.pixels(), k), model_rng, init);
+    ae.start_at_mean(pca.mean);
+    fit(lesson, "code" + std::to_string(k), ae, data, s.sweep_epochs,
+        lesson.options().seed + 200 + k, s.init);
+    sizes.push_back(k);
+    deep.push_back(test_error(ae, data.test));
+    linear.push_back(hg::error_per_pixel(data.test.images,
+                                         pca_reconstruct(pca, data.test.images, k)));
+    if (k == 2)
+      codes_2d = lessons::forward_all(data.test.images, [&](Var x) { return ae.encode(x); });
+  }
+  std::printf("  code size   deep AE    PCA        deep / PCA\n");
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    std::printf("  %9d   %.5f    %.5f    %.2f\n", int(sizes[i]), deep[i], linear[i],
+                deep[i] / linear[i]);
+    const std::string k = std::to_string(int(sizes[i]));
+    lesson.result("sweep_deep_" + k, "sweep: deep AE, code " + k, deep[i]);
+    lesson.result("sweep_pca_" + k, "sweep: PCA, code " + k, linear[i]);
+  }
+  hg::save_svg(lesson.out_path("code_size.svg"),
+               hg::LinePlot{.title = "Lesson 2: test error against code size",
+                            .x_label = "code size", .y_label = "mean (x - x̂)²",
+                            .series = {{"deep autoencoder", sizes, deep},
+                                       {"PCA", sizes, linear}},
+                            .log_y = true});
+  lesson.figure("code_size.svg", "test error against code size: the deep "
+                "model's error is furthest below PCA's for the smallest codes; "
+                "at 64, after these short runs, PCA catches up");
+  return codes_2d;
+}
+
+void scatter(const std::string& path, const std::string& title,
+             const hg::Tensor& codes, const hg::Dataset& data, int n,
+             const std::string& axis) {
+  hg::ScatterPlot plot{.title = title, .x_label = axis + " 1", .y_label = axis + " 2",
+                       .x = {}, .y = {}, .labels = {}, .class_names = data.class_names};
   for (int i = 0; i < n; ++i) {
     plot.x.push_back(codes.at(i, 0));
     plot.y.push_back(codes.at(i, 1));
@@ -242,236 +384,79 @@ void save_scatter(const std::string& path, const std::string& title,
   hg::save_svg(path, plot);
 }
 
-// PCA's reconstruction from only the first k of its coordinates: zero the
-// rest and decode, x̂ = z₁v₁ + … + z_k v_k + μ. Because the components are
-// orthonormal and sorted, this IS the k-component PCA: one fit serves every
-// code size of the sweep.
-hg::Tensor pca_reconstruct(const hg::PCA& pca, const hg::Tensor& images, int k) {
-  hg::Tensor z = pca.encode(images);  // (N, K)
-  for (int i = 0; i < z.rows(); ++i)
-    for (int j = k; j < z.cols(); ++j) z.at(i, j) = 0.0f;
-  return pca.decode(z);
+void two_numbers(hg::Lesson& lesson, const hg::LessonData& data,
+                 const hg::PCA& pca, const hg::Tensor& codes_2d) {
+  lesson.step(6, "Two numbers per image: the codes, coloured by class",
+              "Neither model saw a label; the colours come afterwards. PCA's "
+              "two coordinates are the images' shadow on the plane of largest "
+              "variance; the deep encoder (the sweep's code-2 model) can fold "
+              "and stretch before it flattens. Look for classes that PCA lets "
+              "overlap and the deep code separates.");
+  const int n = std::min(3000, data.test.size());
+  scatter(lesson.out_path("codes_2d_deep.svg"), "Deep autoencoder, 2-D codes of test images",
+          codes_2d, data.test, n, "z");
+  scatter(lesson.out_path("codes_2d_pca.svg"), "PCA, first two coordinates of test images",
+          pca.encode(data.test.images), data.test, n, "PC");
+  lesson.figure("codes_2d_deep.svg", "the deep code-2 model: trousers, bags and "
+                "footwear get regions of their own; the tops still overlap");
+  lesson.figure("codes_2d_pca.svg", "PCA's plane: sandals and sneakers share a "
+                "streak, trousers lie on dresses");
 }
 
+// ---------------------------------------------------------------------------
 int main(int argc, char** argv) {
-  int code_size = 32;
-  int hidden1 = 256, hidden2 = 64;
-  int sweep_epochs = 6;
-  int scatter_points = 3000;
-  hg::LessonInfo info{
+  Settings s;
+  const hg::LessonInfo info{
       .name = "02_deep",
       .summary = "a deep autoencoder 784-256-64-32-64-256-784 (ReLU, He init) against PCA",
       .epochs = 15,
       .batch_size = 128,
       .lr = 1e-3f,
-      .flags = {hg::flag("code-size", &code_size, "units in the code z", 1, 784),
-                hg::flag("hidden1", &hidden1, "units of the first hidden layer", 1, 4096),
-                hg::flag("hidden2", &hidden2, "units of the second hidden layer", 1, 4096),
-                hg::flag("sweep-epochs", &sweep_epochs,
-                         "epochs per model of the code-size sweep (step 5)", 1, 1000),
-                hg::flag("scatter-points", &scatter_points,
-                         "test images drawn in the 2-D code plots", 10, 10000)}};
+      .flags = {hg::flag("code-size", &s.code_size, "units in the code z", 1, 784),
+                hg::flag("init", &s.init, "rule for the layers before a ReLU: he "
+                         "(default) or xavier (steps 4 and 5)"),
+                hg::flag("sweep-epochs", &s.sweep_epochs,
+                         "epochs per model of the code-size sweep (step 5)", 1, 1000)},
+      .resumable = true};
 
   return hg::run_lesson(argc, argv, info, [&](hg::Lesson& lesson) {
-    const hg::LessonOptions& opt = lesson.options();
-    hg::Rng rng(opt.seed);
-    hg::Tape tape;
+    hg::check(s.init == "he" || s.init == "xavier",
+              "02_deep: --init expects he or xavier, got \"", s.init, "\"");
+    const hg::Init init = s.init == "he" ? hg::Init::He : hg::Init::Xavier;
+    hg::Rng rng(lesson.options().seed);
+    const hg::LessonData data = load(lesson, rng);
+    double mean_error = 0;
+    const hg::PCA pca = baselines(lesson, data, s, mean_error);
+    initialisation(lesson, data, s);
+    DeepAutoencoder ae(widths_for(data.train.pixels(), s.code_size), rng, init);
+    const double deep_error = train_deep(lesson, data, s, pca, ae);
+    const hg::Tensor codes_2d = sweep(lesson, data, s, pca, init);
+    two_numbers(lesson, data, pca, codes_2d);
 
-    // -----------------------------------------------------------------------
-    lesson.step(1, "Load Fashion-MNIST");
-    // The same three sets as lesson 01: 55,000 images to train on, 5,000 to
-    // watch for overfitting, 10,000 to test on at the very end.
-    hg::LessonData data =
-        hg::load_lesson_data(opt.data_dir, opt.synthetic, opt.quick, rng);
-    const int pixels = data.train.pixels();
-    std::printf("train %d, validation %d, test %d images of %dx%d%s\n",
-                data.train.size(), data.validation.size(), data.test.size(),
-                data.train.height, data.train.width,
-                data.synthetic ? " (synthetic shapes)" : "");
-
-    // -----------------------------------------------------------------------
-    lesson.step(2, "The linear bar to clear: PCA");
-    // Lesson 01 showed the argument: PCA with k components is the best any
-    // pair of *linear* maps through k numbers can do on squared error (the
-    // Eckart–Young theorem), and its error is what the discarded directions
-    // held. Whatever a linear autoencoder learns, it cannot beat that.
-    // One fit gives the first K components, and with them PCA for every
-    // k ≤ K (see pca_reconstruct). The other baseline is the laziest model
-    // of all, the mean training image for every input: PCA with k = 0.
-    const std::vector<int> sweep_sizes = {2, 8, 32, 64};
-    const int pca_k = std::min(std::max(64, code_size),
-                               std::min(pixels, data.train.size() - 1));
-    hg::PCA pca = hg::fit_pca(data.train.images, pca_k);
-    auto pca_error = [&](int k) {
-      return hg::error_per_pixel(data.test.images,
-                             pca_reconstruct(pca, data.test.images, std::min(k, pca_k)));
-    };
-    const double mean_image_error = pca_error(0);
-    const double pca_main = pca_error(code_size);
-    std::printf("test error per pixel: mean image %.5f, PCA(%d) %.5f\n",
-                mean_image_error, code_size, pca_main);
-
-    // -----------------------------------------------------------------------
-    lesson.step(3, "Why He initialisation for ReLU layers");
-    // In a layer a = W h with n inputs (fan-in) and weights of variance
-    // Var(W), each a_j sums n products, so E[a²] = n · Var(W) · E[h²].
-    // A ReLU then zeroes the negative half of a, which (for a symmetric a)
-    // halves the second moment: E[relu(a)²] = E[a²] / 2. Per ReLU layer:
-    //   E[h_out²] = (n · Var(W) / 2) · E[h_in²].
-    // He et al. (2015, https://arxiv.org/abs/1502.01852) choose
-    // Var(W) = 2 / n so the factor is exactly 1: the signal keeps its size
-    // at any depth, and so, by the same count backwards, does the gradient.
-    // Xavier's Var(W) = 2 / (n + m) (m = fan-out), right for sigmoid and
-    // tanh, gives the factor n / (n + m) instead: 0.75 for 784 → 256 but
-    // 0.2 for 64 → 256 — and the shrink compounds layer after layer.
-    // Below: the root mean square of each hidden output at initialisation,
-    // on the same images, for both rules.
-    {
-      const hg::Dataset probe = hg::take(data.train, 500);
-      const std::vector<int> widths = widths_for(pixels, hidden1, hidden2, code_size);
-      hg::Rng he_rng(opt.seed + 10), xavier_rng(opt.seed + 10);
-      DeepAutoencoder he_ae(widths, he_rng, hg::Init::He);
-      DeepAutoencoder xavier_ae(widths, xavier_rng, hg::Init::Xavier);
-      const std::vector<double> he = hidden_rms(he_ae, probe.images, tape);
-      const std::vector<double> xa = hidden_rms(xavier_ae, probe.images, tape);
-      const char* names[] = {"h1", "h2", "g1", "g2"};
-      std::printf("  layer   RMS with He   RMS with Xavier\n");
-      for (std::size_t i = 0; i < he.size(); ++i)
-        std::printf("  %-5s   %11.4f   %15.4f\n", i < 4 ? names[i] : "h",
-                    he[i], xa[i]);
-      lesson.result("init_he_last_rms", "init: RMS of the last hidden layer (He)",
-                    he.back());
-      lesson.result("init_xavier_last_rms",
-                    "init: RMS of the last hidden layer (Xavier)", xa.back());
-    }
-
-    // -----------------------------------------------------------------------
-    lesson.step(4, "Train the deep autoencoder");
-    // Adam, squared error, mini-batches of 128: the recipe of lesson 01,
-    // now through six layers. The tape does not care how deep the model
-    // is: backward walks the same flat list, and each Linear receives
-    //   dW = dyᵀ·h,  db = Σ_rows dy,  dh = dy·W,
-    // with every relu passing dy only where its input was positive.
-    // In loss.svg the training error of an epoch is the mean over its
-    // batches, measured while the weights were still improving; that is
-    // why it sits above the validation error, measured after the epoch.
-    const std::vector<int> widths = widths_for(pixels, hidden1, hidden2, code_size);
-    DeepAutoencoder ae(widths, rng);
-    ae.start_at_mean(pca.mean);
-    hg::Rng train_rng(opt.seed + 1);
-    const Curves curves =
-        train(ae, data, opt.epochs, opt.batch_size, opt.lr, train_rng, tape);
-    const double deep_error = test_error(ae, data.test, tape);
-    const double margin = 100.0 * (1.0 - deep_error / pca_main);
-    std::printf("test error per pixel: deep autoencoder %.5f, PCA(%d) %.5f: "
-                "%.1f%% lower than PCA\n",
-                deep_error, code_size, pca_main, margin);
-
-    hg::save_svg(lesson.out_path("loss.svg"),
-                 hg::LinePlot{.title = "Lesson 2: deep autoencoder, error per pixel",
-                              .x_label = "epoch",
-                              .y_label = "mean (x - x̂)²",
-                              .series = {{"training", curves.epoch, curves.train_error},
-                                         {"validation", curves.epoch, curves.val_error},
-                                         {"PCA (test)",
-                                          {1.0, double(opt.epochs)},
-                                          {pca_main, pca_main}}},
-                              .log_y = true});
-    // Originals, the deep autoencoder's reconstructions, PCA's: the first
-    // 12 test images, three rows per group.
-    const int shown = std::min(12, data.test.size());
-    hg::write_png(lesson.out_path("reconstructions.png"),
-                  hg::triples_grid(data.test.images, run_all(ae, data.test, tape, false),
-                                   pca_reconstruct(pca, data.test.images, code_size),
-                                   data.test.height, data.test.width, shown, shown,
-                                   {.scale = 2}));
-
-    // -----------------------------------------------------------------------
-    lesson.step(5, "Code size against error, deep autoencoder and PCA");
-    // Each code size gets a fresh deep autoencoder (same hidden layers, only
-    // the code changes), trained for --sweep-epochs epochs — fewer than in
-    // step 4, to keep the whole lesson within a couple of minutes, so these
-    // errors are a little above what full training reaches (compare the
-    // row for 32 with step 4). PCA needs no training: its k-component error
-    // comes from the one fit of step 2.
-    //
-    // What to expect: PCA's error falls as components are added, each one
-    // taking the next largest share of the variance. The autoencoder is not
-    // bound to a flat subspace: its decoder maps the code onto a curved
-    // surface through image space, which can pass closer to the images.
-    // The advantage is largest when the code is tiny, where a plane
-    // through 784-dimensional space is a very poor fit. (The default run:
-    // 0.60 of PCA's error at 2 and 0.55 at 8, 0.75 at 32 after these short
-    // runs; at 64, where the 64-unit layer before the code no longer
-    // narrows anything, PCA is a little ahead after 6 epochs, 1.05. Yet
-    // step 4's model, with 32 numbers and 15 epochs, beats PCA with 64.)
-    std::vector<double> sweep_deep, sweep_pca;
-    hg::Tensor codes_2d_deep;  // (N, 2) test codes of the code-2 model
-    for (int k : sweep_sizes) {
-      std::printf("code size %d:\n", k);
-      hg::Rng model_rng(opt.seed + 100 + k), batch_rng(opt.seed + 200 + k);
-      DeepAutoencoder sweep_ae(widths_for(pixels, hidden1, hidden2, k), model_rng);
-      sweep_ae.start_at_mean(pca.mean);
-      train(sweep_ae, data, sweep_epochs, opt.batch_size, opt.lr, batch_rng, tape);
-      sweep_deep.push_back(test_error(sweep_ae, data.test, tape));
-      sweep_pca.push_back(pca_error(k));
-      if (k == 2) codes_2d_deep = run_all(sweep_ae, data.test, tape, true);
-    }
-    std::printf("  code size   deep AE    PCA        deep / PCA\n");
-    for (std::size_t i = 0; i < sweep_sizes.size(); ++i)
-      std::printf("  %9d   %.5f    %.5f    %.2f\n", sweep_sizes[i], sweep_deep[i],
-                  sweep_pca[i], sweep_deep[i] / sweep_pca[i]);
-    std::vector<double> sizes(sweep_sizes.begin(), sweep_sizes.end());
-    hg::save_svg(lesson.out_path("code_size.svg"),
-                 hg::LinePlot{.title = "Lesson 2: test error against code size (AE: " +
-                                       std::to_string(sweep_epochs) + " epochs)",
-                              .x_label = "code size",
-                              .y_label = "mean (x - x̂)²",
-                              .series = {{"deep autoencoder", sizes, sweep_deep},
-                                         {"PCA", sizes, sweep_pca}},
-                              .log_y = true});
-
-    // -----------------------------------------------------------------------
-    lesson.step(6, "Two numbers per image: the codes, coloured by class");
-    // With a code of 2 we can draw every image as a point. Neither model saw
-    // a label; the colours are added afterwards, to see whether images of
-    // the same kind land together. PCA's two coordinates are the shadow of
-    // the images on the plane of largest variance: sandals and sneakers
-    // share one streak, trousers lie on dresses, bags spread over the tops
-    // and the boots. The deep encoder can fold and stretch before it flattens: in
-    // its plane trousers, bags and the three kinds of shoes each get a
-    // region of their own. Tops (T-shirt, pullover, coat, shirt) still
-    // overlap: they differ in details two numbers cannot hold. The 2-D
-    // model is the sweep's (step 5), hence trained for --sweep-epochs.
-    const int points = std::min(scatter_points, data.test.size());
-    save_scatter(lesson.out_path("codes_2d_deep.svg"),
-                 "Deep autoencoder, 2-D codes of test images", codes_2d_deep,
-                 data.test, points, "z");
-    save_scatter(lesson.out_path("codes_2d_pca.svg"),
-                 "PCA, first two coordinates of test images",
-                 pca.encode(data.test.images), data.test, points, "PC");
-
-    // -----------------------------------------------------------------------
-    lesson.step(7, "The numbers");
-    // The deep model has far more parameters than PCA (about 0.44 M against
-    // 32 × 784 + 784 ≈ 26 k), but the code, what an image is stored as, is
-    // the same 32 floats. Depth buys a better code, not a bigger one.
-    lesson.result("code_size", "code size", code_size);
-    lesson.result("mean_image_error", "mean image: test error per pixel",
-                  mean_image_error);
-    lesson.result("pca_test_error", "PCA test error per pixel", pca_main);
-    lesson.result("deep_test_error", "deep autoencoder test error per pixel",
-                  deep_error);
+    lesson.step(7, "The numbers",
+                "The deep model has many more parameters than PCA, but the "
+                "code, what an image is stored as, is the same number of "
+                "floats: depth buys a better code, not a bigger one.");
+    const double pca_error = hg::error_per_pixel(
+        data.test.images, pca_reconstruct(pca, data.test.images, s.code_size));
+    lesson.result("code_size", "code size", s.code_size);
+    lesson.result("mean_image_error", "mean image: test error per pixel", mean_error);
+    lesson.result("deep_test_error", "deep autoencoder test error per pixel", deep_error);
     lesson.result("margin_vs_pca_percent", "deep autoencoder below PCA by (%)",
-                  margin);
-    lesson.result("deep_final_train_error", "last epoch: training error per pixel",
-                  curves.train_error.back());
-    lesson.result("deep_final_val_error", "last epoch: validation error per pixel",
-                  curves.val_error.back());
-    for (std::size_t i = 0; i < sweep_sizes.size(); ++i) {
-      const std::string k = std::to_string(sweep_sizes[i]);
-      lesson.result("sweep_deep_" + k, "sweep: deep AE, code " + k, sweep_deep[i]);
-      lesson.result("sweep_pca_" + k, "sweep: PCA, code " + k, sweep_pca[i]);
-    }
+                  100.0 * (1.0 - deep_error / pca_error));
+    lessons::warn_if_diverged(lesson, "the deep autoencoder", deep_error,
+                              "mean image", mean_error);
+
+    lesson.try_this({
+        {"--init xavier", "Xavier's start for the ReLU layers: with Adam the "
+                          "deep model trains as well as with He's and ends at "
+                          "the same test error. Adam scales each weight's step "
+                          "by its own gradients, which undoes a badly scaled "
+                          "start in a network this shallow."},
+        {"--code-size 2", "Step 4's model with two numbers per image, trained "
+                          "for all its epochs: its lead over PCA with two "
+                          "components is wider than at 32, its error about "
+                          "half PCA's."},
+    });
   });
 }

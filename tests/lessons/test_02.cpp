@@ -12,6 +12,21 @@ TEST_SUITE("lesson_02") {
     // He keeps the signal's size through the ReLU layers; Xavier shrinks it
     // (by about 5x at the last hidden layer of this stack).
     CHECK(r.at("init_he_last_rms") > 2.5 * r.at("init_xavier_last_rms"));
+    CHECK(r.at("init_he_last_rms") ==
+          doctest::Approx(r.at("init_he_first_rms")).epsilon(0.3));
+    // Backwards, with a random gradient at the output, each ReLU layer
+    // n → m multiplies the gradient's RMS by √(m/n): 256 → 64 halves it
+    // (784-256-64 encoder), 64 → 256 doubles it (the decoder).
+    CHECK(r.at("init_back_first_predicted") == doctest::Approx(0.5));
+    CHECK(r.at("init_back_last_predicted") == doctest::Approx(2.0));
+    CHECK(r.at("init_back_first_random") ==
+          doctest::Approx(r.at("init_back_first_predicted")).epsilon(0.15));
+    CHECK(r.at("init_back_last_random") ==
+          doctest::Approx(r.at("init_back_last_predicted")).epsilon(0.15));
+    // The loss's own gradient shrinks through the encoder and grows
+    // through the decoder too.
+    CHECK(r.at("init_back_first_loss") < 1);
+    CHECK(r.at("init_back_last_loss") > 1);
     // The trained model is far better than the lazy mean image (a broken
     // training loop would sit at about 1x).
     CHECK(r.at("deep_test_error") < 0.6 * r.at("mean_image_error"));

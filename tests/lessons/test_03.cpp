@@ -27,6 +27,12 @@ TEST_SUITE("lesson_03") {
     CHECK(r.at("finetuned_test_error") < 0.9 * r.at("mean_test_error"));
     CHECK(r.at("scratch_test_error") < r.at("mean_test_error"));
     CHECK(r.at("pca_test_error") < 0.03);
+    // The first layer's filters moved (median ‖w − w⁰‖/‖w⁰‖ per filter):
+    // by pretraining, again by fine-tuning, and in the net from scratch.
+    CHECK(r.at("w1_median_change_by_pretraining") > 0.1);
+    CHECK(r.at("w1_median_change_by_finetuning") > 0.05);
+    CHECK(r.at("w1_median_change_from_scratch") > 0.1);
+    CHECK(r.at("w1_median_change_from_scratch") < 5);
   }
 
   TEST_CASE("03_stacked --quick, relu and tied weights: both recipes train") {
