@@ -422,9 +422,9 @@ int main(int argc, char** argv) {
   std::fprintf(notes, "single-core fp32 FMA peak: %.1f GFLOP/s\n",
                g_peak_gflops);
   // Where the host has put the two threads moves the 2-thread rows more
-  // than anything in the code does (placement.hpp; README, "A whole
-  // training step"); and it may move them during the run, so look again at
-  // the end.
+  // than anything in the code does (placement.hpp; docs/performance.md, "A
+  // shared virtual machine"); and it may move them during the run, so look
+  // again at the end.
   const hg::bench::Placement before = hg::bench::measure_placement();
   std::fprintf(notes, "two threads at the start: %s\n",
                before.describe().c_str());

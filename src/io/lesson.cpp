@@ -164,7 +164,9 @@ void Lesson::finish() {
   for (const Result& r : results_) width = std::max(width, columns(r.label));
   out_ << "\n== Results (" << info_.name << (options_.quick ? ", --quick" : "")
        << ") ==\n";
-  std::ostringstream file;
+  // results.txt is for programs ("key value"); results.tsv adds the label
+  // for the tables people read ("key<TAB>value<TAB>label", value as printed).
+  std::ostringstream file, table;
   file.precision(9);
   for (const Result& r : results_) {
     char number[32];
@@ -172,9 +174,11 @@ void Lesson::finish() {
     out_ << "  " << r.label << std::string(width - columns(r.label) + 2, ' ')
          << number << '\n';
     file << r.key << ' ' << r.value << '\n';
+    table << r.key << '\t' << number << '\t' << r.label << '\n';
   }
   write_file_atomically(out_path("results.txt"), file.str());
-  out_ << "(written to " << out_path("results.txt") << ")\n";
+  write_file_atomically(out_path("results.tsv"), table.str());
+  out_ << "(written to " << out_path("results.txt") << " and results.tsv)\n";
 }
 
 int run_lesson(int argc, const char* const* argv, const LessonInfo& info,

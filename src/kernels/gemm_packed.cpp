@@ -17,8 +17,8 @@
 //     transposes: packing reads op(A) and op(B) however they are stored,
 //     so the kernel never sees a stride. Where the packed order is the
 //     transpose of the stored one, the copy moves kWidth × kWidth squares
-//     through registers (simd::transpose): one scalar store per element
-//     had made packing 20% of a 64-row product.
+//     through registers (simd::transpose): storing one float at a time
+//     made packing a visible part of a short (64-row) product.
 //  3. Cache blocking matched to the levels (Goto & van de Geijn, "Anatomy
 //     of high-performance matrix multiplication", 2008): a B sliver
 //     (kKC × kNR = 32 KiB) stays in L1 while the micro-kernel sweeps down
@@ -44,9 +44,9 @@ constexpr int kNR = 2 * kWidth;  // columns of the register tile: two vectors
 #if defined(__AVX512F__)
 // 8 × 2 accumulators + 2 B vectors + 1 broadcast: 19 of 32 zmm. A 12-row
 // tile (27 zmm) does as well on big squares, but batches of 64 or 128 rows
-// do not divide by 12, and the last sliver's padding was wasted work:
-// bench_gemm gained 3-7% on the lesson shapes, and 5-10% on a 2-thread
-// train step (64 rows per thread) with 8.
+// do not divide by 12, and the last sliver's padding is wasted work; 8
+// divides them, which is what the lesson shapes and a two-thread training
+// step (64 rows per thread) need.
 constexpr int kMR = 8;
 #elif defined(__AVX2__) && defined(__FMA__)
 constexpr int kMR = 6;   // 6 × 2 accumulators + 3 ≤ 16 ymm
@@ -142,8 +142,8 @@ void pack_b(const GemmArgs& g, int p0, int kc, int j0, int nc, float* __restrict
       // training step B is a weight matrix that has dropped out of L2 since
       // it was last used, so every line is a trip to L3; the hardware
       // prefetcher does not follow kWidth streams at once well, so each row
-      // announces its line kAhead squares ahead (bench_gemm, cold_B rows:
-      // the forward product of a half batch took 15% less time).
+      // announces its line kAhead squares ahead (bench_gemm's cold_B rows
+      // time this case; docs/performance.md has the figures).
       // (Only within the row: past its end lie the next row's first lines,
       // which are being read already, or no array at all.)
       constexpr int kAhead = 4;

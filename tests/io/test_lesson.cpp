@@ -347,7 +347,7 @@ TEST_SUITE("lesson") {
     CHECK_FALSE(std::filesystem::exists(out_dir + "/results.txt"));
   }
 
-  TEST_CASE("results are printed as a table and written to results.txt") {
+  TEST_CASE("results are printed as a table and written to results.txt and results.tsv") {
     TempDir dir;
     std::istringstream in;
     std::ostringstream out, err;
@@ -364,6 +364,10 @@ TEST_SUITE("lesson") {
     std::stringstream text;
     text << file.rdbuf();
     CHECK(text.str() == "test_mse 0.0121\nepochs 7\n");
+    std::ifstream labelled(out_dir + "/results.tsv");
+    std::stringstream rows;
+    rows << labelled.rdbuf();
+    CHECK(rows.str() == "test_mse\t0.0121\ttest MSE\nepochs\t7\tepochs run\n");
     CHECK(out.str().find("  test MSE    0.0121\n") != std::string::npos);
 
     std::ostringstream out2, err2;

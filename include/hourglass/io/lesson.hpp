@@ -192,9 +192,10 @@ class Lesson {
   // Records one of the lesson's final numbers: `key` for machines (the
   // smoke tests read them back), `label` for people. When the lesson ends
   // they are printed as a table and written to <out>/results.txt, one
-  // "key value" per line.
+  // "key value" per line, and to <out>/results.tsv, one "key, value as
+  // printed, label" per line, tab-separated (scripts/record-lessons reads it).
   void result(const std::string& key, const std::string& label, double value);
-  // Prints the table and writes results.txt (run_lesson calls it).
+  // Prints the table and writes both files (run_lesson calls it).
   void finish();
 
  private:
