@@ -120,10 +120,10 @@ void Lesson::table(std::string caption, std::vector<std::string> column_names,
   for (const auto& row : rows) widen(row);
   // The first column names the row (left); the others hold numbers (right).
   auto print = [&](const std::vector<std::string>& row) {
-    std::string line = " ";
+    std::string line = "  ";
     for (std::size_t c = 0; c < row.size(); ++c) {
       const std::string pad(width[c] - columns(row[c]), ' ');
-      line += ' ' + (c == 0 ? row[c] + pad : pad + row[c]);
+      line += c == 0 ? row[c] + pad : "  " + pad + row[c];
     }
     out_ << line << '\n';
   };

@@ -1,9 +1,11 @@
-// Runs a lesson program the way a user would, with --quick, and reads the
-// numbers it reports (out/<name>/results.txt: one "key value" per line).
+// Runs a lesson program the way a user would, with --quick, checks the page
+// it writes (<out>/index.html, and the course page beside it), and reads the
+// numbers it reports (<out>/results.txt: one "key value" per line).
 //
 // The lessons' smoke tests use it: each runs one lesson end to end on a few
 // hundred images and checks its reported numbers against stated bounds.
 // Real Fashion-MNIST is used when installed, the synthetic set otherwise.
+// The out dirs are <tmp>/hourglass-test/<name>, a course folder like out/.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -15,6 +17,8 @@
 #include <sstream>
 #include <string>
 
+#include "../io/page_check.hpp"
+
 namespace lesson_test {
 
 inline bool have_fashion_mnist() {
@@ -22,14 +26,15 @@ inline bool have_fashion_mnist() {
       "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
 }
 
-// Runs `name` with --quick plus `flags`; returns its reported numbers.
-// Fails the test (with the program's output) if it exits non-zero.
-inline std::map<std::string, double> run(const std::string& name,
-                                         const std::string& flags = "") {
+// Runs `name` with --quick plus `flags`; returns its out dir. Fails the
+// test (with the program's output) if it exits non-zero, or if its page or
+// the course page is not as page_check.hpp wants it.
+inline std::filesystem::path run_quick(const std::string& name,
+                                       const std::string& flags = "") {
   const char* dir = std::getenv("HG_LESSON_DIR");
   REQUIRE_MESSAGE(dir != nullptr, "HG_LESSON_DIR is not set (run via meson test)");
-  const auto out = std::filesystem::temp_directory_path() /
-                   ("hourglass-test-" + name);
+  const auto course = std::filesystem::temp_directory_path() / "hourglass-test";
+  const auto out = course / name;
   std::filesystem::remove_all(out);
   std::filesystem::create_directories(out);
   const std::string log = (out / "log.txt").string();
@@ -44,6 +49,21 @@ inline std::map<std::string, double> run(const std::string& name,
   INFO("command: ", command, "\noutput:\n", output.str());
   REQUIRE(status == 0);
 
+  const auto page = out / "index.html";
+  CHECK_MESSAGE(page_check::page_problem(page) == "", "the page ", page.string());
+  CHECK(output.str().find("page: " + page.string() + "\n") != std::string::npos);
+  const auto course_page = course / "index.html";
+  CHECK_MESSAGE(page_check::page_problem(course_page) == "", "the course page");
+  CHECK_MESSAGE(page_check::read(course_page).find("href=\"" + name + "/index.html\"") !=
+                    std::string::npos,
+                "the course page links ", name);
+  return out;
+}
+
+// run_quick, then the numbers the lesson reported in results.txt.
+inline std::map<std::string, double> run(const std::string& name,
+                                         const std::string& flags = "") {
+  const std::filesystem::path out = run_quick(name, flags);
   std::map<std::string, double> results;
   std::ifstream in(out / "results.txt");
   REQUIRE_MESSAGE(in.good(), "the lesson wrote no results.txt");
