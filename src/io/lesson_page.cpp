@@ -63,6 +63,7 @@ dd { margin: 0.2rem 0 1rem 1.2rem; }
 ul.course { list-style: none; padding: 0; }
 ul.course li { margin: 1.5rem 0; }
 ul.course h2 { margin-top: 0; border: 0; }
+ul.course img { width: 24rem; }
 )";
 
 std::string head(std::string_view title, std::string_view description,
@@ -235,7 +236,7 @@ std::string lesson_page_html(const Lesson& lesson, bool course_link) {
     html += "</dl>\n</section>\n";
   }
   html += "<footer><p>Written by " + html_escape(info.name) +
-          " at the end of its run. Run it again to see this page change.</p></footer>\n";
+          " at the end of its run; a new run writes it anew.</p></footer>\n";
   return html + page::tail();
 }
 
