@@ -18,8 +18,11 @@ namespace {
 
 // The inverse of html_escape, for attribute values this code wrote.
 std::string unescape(std::string_view text) {
-  static const std::pair<std::string_view, char> refs[] = {
-      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+  static const std::pair<std::string_view, char> refs[] = {{"&amp;", '&'},
+                                                           {"&lt;", '<'},
+                                                           {"&gt;", '>'},
+                                                           {"&quot;", '"'},
+                                                           {"&#39;", '\''}};
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     bool replaced = false;
@@ -42,7 +45,8 @@ std::string value_after(const std::string& html, std::string_view opening,
   const std::size_t start = html.find(opening, from);
   if (start == std::string::npos) return "";
   const std::size_t begin = start + opening.size(), end = html.find('"', begin);
-  return end == std::string::npos ? "" : unescape(html.substr(begin, end - begin));
+  return end == std::string::npos ? ""
+                                  : unescape(html.substr(begin, end - begin));
 }
 
 struct Entry {
@@ -76,29 +80,36 @@ std::string write_course_page(const std::string& dir) {
   std::vector<Entry> entries;
   for (const fs::directory_entry& d : fs::directory_iterator(dir)) {
     Entry e;
-    if (d.is_directory() && read_entry(d.path(), e)) entries.push_back(std::move(e));
+    if (d.is_directory() && read_entry(d.path(), e))
+      entries.push_back(std::move(e));
   }
   // Folder names start with the lesson's number: sorting them is the
   // course's order, and the same on every machine.
   std::sort(entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return a.folder < b.folder; });
 
-  std::string html = page::head("hourglass lessons", "the pages of the lessons run so far", "");
-  html += "<h1>hourglass lessons</h1>\n<p class=\"summary\">The lessons run into this "
-          "folder, each as one page of steps and pictures. Run another with "
-          "<code>scripts/lesson NAME</code> and it appears here.</p>\n<ul class=\"course\">\n";
+  std::string html = page::head("hourglass lessons",
+                                "the pages of the lessons run so far", "");
+  html +=
+      "<h1>hourglass lessons</h1>\n<p class=\"summary\">The lessons run into "
+      "this "
+      "folder, each as one page of steps and pictures. Run another with "
+      "<code>scripts/lesson NAME</code> and it appears here.</p>\n<ul "
+      "class=\"course\">\n";
   for (const Entry& e : entries) {
-    const std::string link = html_escape(page::url_path(e.folder) + "/" + kLessonPageFile);
-    html += "<li>\n<h2><a href=\"" + link + "\">" + html_escape(e.folder) + "</a></h2>\n<p>" +
-            html_escape(e.summary) + "</p>\n";
+    const std::string link =
+        html_escape(page::url_path(e.folder) + "/" + kLessonPageFile);
+    html += "<li>\n<h2><a href=\"" + link + "\">" + html_escape(e.folder) +
+            "</a></h2>\n<p>" + html_escape(e.summary) + "</p>\n";
     if (!e.picture.empty())
       html += "<a href=\"" + link + "\"><img src=\"" +
-              html_escape(page::url_path(e.folder) + "/" + e.picture) + "\" alt=\"" +
-              html_escape(e.alt) + "\" /></a>\n";
+              html_escape(page::url_path(e.folder) + "/" + e.picture) +
+              "\" alt=\"" + html_escape(e.alt) + "\" /></a>\n";
     html += "</li>\n";
   }
   html += "</ul>\n";
-  if (entries.empty()) html += "<p>No lesson has finished a run here yet.</p>\n";
+  if (entries.empty())
+    html += "<p>No lesson has finished a run here yet.</p>\n";
   html += page::tail();
   const std::string path = (fs::path(dir) / kLessonPageFile).string();
   write_file_atomically(path, html);

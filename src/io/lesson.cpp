@@ -199,7 +199,8 @@ void Lesson::finish() {
   if (results_.empty()) return;
   // Labels may hold UTF-8 (σ, ², …): pad by characters, not bytes.
   std::size_t width = 0;
-  for (const LessonResult& r : results_) width = std::max(width, columns(r.label));
+  for (const LessonResult& r : results_)
+    width = std::max(width, columns(r.label));
   out_ << "\n== Results (" << info_.name << (options_.quick ? ", --quick" : "")
        << ") ==\n";
   // results.txt is for programs ("key value"); results.tsv adds the label
@@ -249,7 +250,8 @@ int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
     // A results.txt or page from an earlier run would read as this run's if
     // this one stops early (a NaN, an error): remove them first.
     for (const char* stale : {"results.txt", kLessonPageFile})
-      std::filesystem::remove(std::filesystem::path(options.out_dir) / stale, ec);
+      std::filesystem::remove(std::filesystem::path(options.out_dir) / stale,
+                              ec);
     kernels::set_num_threads(options.threads);
     Lesson lesson(info, options, in, out, interactive);
     out << info.name << ": " << info.summary << '\n'
@@ -272,7 +274,8 @@ int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
     const std::string page = write_lesson_page(lesson, !course.empty());
     lesson.print_closing();
     out << "\npage: " << page << '\n';
-    if (!course.empty()) out << "course page: " << write_course_page(course) << '\n';
+    if (!course.empty())
+      out << "course page: " << write_course_page(course) << '\n';
     out << std::flush;
     return 0;
   } catch (const std::exception& e) {

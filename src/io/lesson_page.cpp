@@ -21,12 +21,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -71,21 +82,27 @@ std::string head(std::string_view title, std::string_view description,
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
       "<meta charset=\"utf-8\" />\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
-      "<meta name=\"description\" content=\"" + html_escape(description) + "\" />\n";
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" "
+      "/>\n"
+      "<meta name=\"description\" content=\"" +
+      html_escape(description) + "\" />\n";
   if (!generator.empty())
-    html += "<meta name=\"generator\" content=\"" + html_escape(generator) + "\" />\n";
+    html += "<meta name=\"generator\" content=\"" + html_escape(generator) +
+            "\" />\n";
   html += "<title>" + html_escape(title) + "</title>\n<style>" + kStyle +
           "</style>\n</head>\n<body>\n";
   return html;
 }
 
-std::string tail() { return "</body>\n</html>\n"; }
+std::string tail() {
+  return "</body>\n</html>\n";
+}
 
 std::string url_path(std::string_view file) {
   std::string out;
   for (unsigned char c : file) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
+        c == '/') {
       out += char(c);
     } else {
       const char* hex = "0123456789ABCDEF";
@@ -106,7 +123,8 @@ namespace {
 std::pair<int, int> png_size(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   unsigned char b[24] = {};
-  if (!in.read(reinterpret_cast<char*>(b), sizeof b) || b[1] != 'P' || b[12] != 'I')
+  if (!in.read(reinterpret_cast<char*>(b), sizeof b) || b[1] != 'P' ||
+      b[12] != 'I')
     return {0, 0};
   auto be32 = [&](int at) {
     return int(b[at] << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]);
@@ -121,7 +139,8 @@ bool is_number(const std::string& cell) {
   return *end == '\0';
 }
 
-void figure_html(std::string& html, const Lesson& lesson, const LessonFigure& f) {
+void figure_html(std::string& html, const Lesson& lesson,
+                 const LessonFigure& f) {
   const fs::path file = lesson.out_path(f.file);
   const std::string caption = html_escape(f.caption);
   html += "<figure>\n";
@@ -149,14 +168,17 @@ void figure_html(std::string& html, const Lesson& lesson, const LessonFigure& f)
 
 void table_html(std::string& html, const LessonTable& t) {
   html += "<table>\n";
-  if (!t.caption.empty()) html += "<caption>" + html_escape(t.caption) + "</caption>\n";
+  if (!t.caption.empty())
+    html += "<caption>" + html_escape(t.caption) + "</caption>\n";
   html += "<thead><tr>";
-  for (const std::string& c : t.columns) html += "<th>" + html_escape(c) + "</th>";
+  for (const std::string& c : t.columns)
+    html += "<th>" + html_escape(c) + "</th>";
   html += "</tr></thead>\n<tbody>\n";
   for (const auto& row : t.rows) {
     html += "<tr>";
     for (const std::string& cell : row)
-      html += (is_number(cell) ? "<td class=\"num\">" : "<td>") + html_escape(cell) + "</td>";
+      html += (is_number(cell) ? "<td class=\"num\">" : "<td>") +
+              html_escape(cell) + "</td>";
     html += "</tr>\n";
   }
   html += "</tbody>\n</table>\n";
@@ -173,8 +195,9 @@ void step_items(std::string& html, const Lesson& lesson, int n) {
 
 std::string settings_line(const LessonOptions& o) {
   return "epochs " + std::to_string(o.epochs) + ", batch size " +
-         std::to_string(o.batch_size) + ", lr " + format_result(o.lr) + ", seed " +
-         std::to_string(o.seed) + (o.synthetic ? ", synthetic data" : "") +
+         std::to_string(o.batch_size) + ", lr " + format_result(o.lr) +
+         ", seed " + std::to_string(o.seed) +
+         (o.synthetic ? ", synthetic data" : "") +
          (o.quick ? ", --quick (a few hundred images)" : "");
 }
 
@@ -189,7 +212,8 @@ std::vector<std::string> missing_figures(const Lesson& lesson) {
 
 std::string lesson_page_html(const Lesson& lesson, bool course_link) {
   const LessonInfo& info = lesson.info();
-  std::string html = page::head(info.name + " — hourglass", info.summary, page::kGenerator);
+  std::string html =
+      page::head(info.name + " — hourglass", info.summary, page::kGenerator);
   if (course_link)
     html += "<p class=\"nav\"><a href=\"../index.html\">all lessons</a></p>\n";
   html += "<h1>" + html_escape(info.name) + "</h1>\n<p class=\"summary\">" +
@@ -202,8 +226,9 @@ std::string lesson_page_html(const Lesson& lesson, bool course_link) {
 
   std::vector<int> shown;  // a step number used twice keeps its items once
   for (const LessonStep& s : lesson.steps()) {
-    html += "<section class=\"step\" id=\"step-" + std::to_string(s.n) + "\">\n<h2>Step " +
-            std::to_string(s.n) + ": " + html_escape(s.title) + "</h2>\n";
+    html += "<section class=\"step\" id=\"step-" + std::to_string(s.n) +
+            "\">\n<h2>Step " + std::to_string(s.n) + ": " +
+            html_escape(s.title) + "</h2>\n";
     if (!s.what.empty()) html += "<p>" + html_escape(s.what) + "</p>\n";
     if (std::find(shown.begin(), shown.end(), s.n) == shown.end()) {
       step_items(html, lesson, s.n);
@@ -213,26 +238,32 @@ std::string lesson_page_html(const Lesson& lesson, bool course_link) {
   }
 
   if (!lesson.results().empty()) {
-    html += "<section id=\"results\">\n<h2>Results</h2>\n<table class=\"results\">\n"
-            "<thead><tr><th>result</th><th>value</th></tr></thead>\n<tbody>\n";
+    html +=
+        "<section id=\"results\">\n<h2>Results</h2>\n<table "
+        "class=\"results\">\n"
+        "<thead><tr><th>result</th><th>value</th></tr></thead>\n<tbody>\n";
     for (const LessonResult& r : lesson.results())
-      html += "<tr data-key=\"" + html_escape(r.key) + "\"><td>" + html_escape(r.label) +
-              "</td><td class=\"num\">" + html_escape(format_result(r.value)) +
-              "</td></tr>\n";
-    html += "</tbody>\n</table>\n<p class=\"settings\">The same numbers, for programs: "
-            "<a href=\"results.txt\">results.txt</a>, "
-            "<a href=\"results.tsv\">results.tsv</a>.</p>\n</section>\n";
+      html += "<tr data-key=\"" + html_escape(r.key) + "\"><td>" +
+              html_escape(r.label) + "</td><td class=\"num\">" +
+              html_escape(format_result(r.value)) + "</td></tr>\n";
+    html +=
+        "</tbody>\n</table>\n<p class=\"settings\">The same numbers, for "
+        "programs: "
+        "<a href=\"results.txt\">results.txt</a>, "
+        "<a href=\"results.tsv\">results.tsv</a>.</p>\n</section>\n";
   }
   if (!lesson.warnings().empty()) {
     html += "<section class=\"warnings\">\n<h2>Warnings</h2>\n<ul>\n";
-    for (const std::string& w : lesson.warnings()) html += "<li>" + html_escape(w) + "</li>\n";
+    for (const std::string& w : lesson.warnings())
+      html += "<li>" + html_escape(w) + "</li>\n";
     html += "</ul>\n</section>\n";
   }
   if (!lesson.experiments().empty()) {
     html += "<section id=\"try-this\">\n<h2>Try this</h2>\n<dl>\n";
     for (const Experiment& e : lesson.experiments())
-      html += "<dt><code>scripts/lesson " + html_escape(info.name + " " + e.flags) +
-              "</code></dt>\n<dd>" + html_escape(e.expect) + "</dd>\n";
+      html += "<dt><code>scripts/lesson " +
+              html_escape(info.name + " " + e.flags) + "</code></dt>\n<dd>" +
+              html_escape(e.expect) + "</dd>\n";
     html += "</dl>\n</section>\n";
   }
   html += "<footer><p>Written by " + html_escape(info.name) +
@@ -246,7 +277,8 @@ std::string write_lesson_page(const Lesson& lesson, bool course_link) {
   return path;
 }
 
-std::string course_folder(const std::string& out_dir, const std::string& lesson_name) {
+std::string course_folder(const std::string& out_dir,
+                          const std::string& lesson_name) {
   fs::path dir = fs::path(out_dir).lexically_normal();
   if (!dir.has_filename()) dir = dir.parent_path();  // "out/01_vanilla/"
   if (dir.filename() != lesson_name || !dir.has_parent_path()) return "";

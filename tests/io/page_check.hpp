@@ -49,22 +49,26 @@ inline std::string table_problem(const std::string& html) {
   const std::regex table("<table[^>]*>([\\s\\S]*?)</table>"), th("<th>"),
       row("<tr[^>]*>([\\s\\S]*?)</tr>"), td("<td[ >]");
   int n = 0;
-  for (std::sregex_iterator t(html.begin(), html.end(), table), end; t != end; ++t) {
+  for (std::sregex_iterator t(html.begin(), html.end(), table), end; t != end;
+       ++t) {
     ++n;
     const std::string body = (*t)[1];
     long columns = -1;
     for (std::sregex_iterator r(body.begin(), body.end(), row); r != end; ++r) {
       const std::string cells = (*r)[1];
       const auto count = [&](const std::regex& cell) {
-        return std::distance(std::sregex_iterator(cells.begin(), cells.end(), cell),
-                             std::sregex_iterator());
+        return std::distance(
+            std::sregex_iterator(cells.begin(), cells.end(), cell),
+            std::sregex_iterator());
       };
       if (columns < 0) {
         columns = count(th);
-        if (columns == 0) return "table " + std::to_string(n) + " has no header row";
+        if (columns == 0)
+          return "table " + std::to_string(n) + " has no header row";
       } else if (count(td) != columns) {
-        return "table " + std::to_string(n) + ": a row of " + std::to_string(count(td)) +
-               " cells under " + std::to_string(columns) + " columns";
+        return "table " + std::to_string(n) + ": a row of " +
+               std::to_string(count(td)) + " cells under " +
+               std::to_string(columns) + " columns";
       }
     }
   }
@@ -82,39 +86,53 @@ inline std::string results_problem(const std::string& html,
     while (in >> key >> value) file[key] = value;
   }
   std::map<std::string, double> page;
-  const std::regex row("<tr data-key=\"([^\"]*)\"><td>[^<]*</td><td class=\"num\">([^<]*)</td></tr>");
-  for (std::sregex_iterator r(html.begin(), html.end(), row), end; r != end; ++r) {
+  const std::regex row(
+      "<tr data-key=\"([^\"]*)\"><td>[^<]*</td><td "
+      "class=\"num\">([^<]*)</td></tr>");
+  for (std::sregex_iterator r(html.begin(), html.end(), row), end; r != end;
+       ++r) {
     const std::string key = (*r)[1];
-    if (!page.emplace(key, std::stod((*r)[2])).second) return "result " + key + " shown twice";
+    if (!page.emplace(key, std::stod((*r)[2])).second)
+      return "result " + key + " shown twice";
   }
   for (const auto& [key, value] : file) {
     const auto shown = page.find(key);
-    if (shown == page.end()) return "result " + key + " of results.txt is not on the page";
+    if (shown == page.end())
+      return "result " + key + " of results.txt is not on the page";
     // The page shows 6 significant digits; results.txt keeps 9.
     if (std::abs(shown->second - value) > 1e-5 * std::abs(value) + 1e-12)
-      return "result " + key + ": the page shows " + std::to_string(shown->second) +
-             ", results.txt holds " + std::to_string(value);
+      return "result " + key + ": the page shows " +
+             std::to_string(shown->second) + ", results.txt holds " +
+             std::to_string(value);
   }
   for (const auto& [key, value] : page)
-    if (!file.count(key)) return "result " + key + " is on the page but not in results.txt";
+    if (!file.count(key))
+      return "result " + key + " is on the page but not in results.txt";
   return "";
 }
 
 inline std::string page_problem(const std::filesystem::path& page) {
   if (!std::filesystem::exists(page)) return "no page at " + page.string();
   const std::string html = read(page);
-  if (html.rfind("<!DOCTYPE html>", 0) != 0) return "does not start with <!DOCTYPE html>";
-  if (std::string p = xml_problem(html); !p.empty()) return "not well-formed: " + p;
-  if (html.find("<meta name=\"viewport\"") == std::string::npos) return "no viewport <meta>";
+  if (html.rfind("<!DOCTYPE html>", 0) != 0)
+    return "does not start with <!DOCTYPE html>";
+  if (std::string p = xml_problem(html); !p.empty())
+    return "not well-formed: " + p;
+  if (html.find("<meta name=\"viewport\"") == std::string::npos)
+    return "no viewport <meta>";
   if (html.find("<script") != std::string::npos) return "has a <script>";
-  if (html.find("class=\"missing\"") != std::string::npos) return "a picture is marked missing";
+  if (html.find("class=\"missing\"") != std::string::npos)
+    return "a picture is marked missing";
   const std::regex link("(src|href)=\"([^\"]*)\"");
-  for (std::sregex_iterator l(html.begin(), html.end(), link), end; l != end; ++l) {
+  for (std::sregex_iterator l(html.begin(), html.end(), link), end; l != end;
+       ++l) {
     const std::string target = link_target((*l)[2]);
-    if (target.find("//") != std::string::npos) return "links outside: " + target;
+    if (target.find("//") != std::string::npos)
+      return "links outside: " + target;
     if (target.empty() || target[0] == '#') continue;
     if (!std::filesystem::exists(page.parent_path() / target))
-      return std::string((*l)[1]) + "=\"" + target + "\" names no file beside the page";
+      return std::string((*l)[1]) + "=\"" + target +
+             "\" names no file beside the page";
   }
   if (std::string p = table_problem(html); !p.empty()) return p;
   return results_problem(html, page.parent_path() / "results.txt");

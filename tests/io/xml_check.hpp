@@ -29,7 +29,8 @@ inline std::string xml_problem(const std::string& s) {
       if (s.compare(amp, std::string(e).size(), e) == 0) return true;
     std::size_t d = amp + 2;  // &#39;
     while (d < s.size() && std::isdigit(static_cast<unsigned char>(s[d]))) ++d;
-    return s.compare(amp, 2, "&#") == 0 && d > amp + 2 && d < s.size() && s[d] == ';';
+    return s.compare(amp, 2, "&#") == 0 && d > amp + 2 && d < s.size() &&
+           s[d] == ';';
   };
   while (i < s.size()) {
     if (s[i] != '<') {
@@ -47,7 +48,8 @@ inline std::string xml_problem(const std::string& s) {
       continue;
     }
     if (s.compare(i, 9, "<!DOCTYPE") == 0) {
-      if (roots > 0 || !open.empty()) return at("<!DOCTYPE inside the document");
+      if (roots > 0 || !open.empty())
+        return at("<!DOCTYPE inside the document");
       const std::size_t e = s.find('>', i);
       if (e == std::string::npos) return at("unclosed <!DOCTYPE");
       i = e + 1;

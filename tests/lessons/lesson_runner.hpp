@@ -50,12 +50,14 @@ inline std::filesystem::path run_quick(const std::string& name,
   REQUIRE(status == 0);
 
   const auto page = out / "index.html";
-  CHECK_MESSAGE(page_check::page_problem(page) == "", "the page ", page.string());
-  CHECK(output.str().find("page: " + page.string() + "\n") != std::string::npos);
+  CHECK_MESSAGE(page_check::page_problem(page) == "", "the page ",
+                page.string());
+  CHECK(output.str().find("page: " + page.string() + "\n") !=
+        std::string::npos);
   const auto course_page = course / "index.html";
+  const std::string link = "href=\"" + name + "/index.html\"";
   CHECK_MESSAGE(page_check::page_problem(course_page) == "", "the course page");
-  CHECK_MESSAGE(page_check::read(course_page).find("href=\"" + name + "/index.html\"") !=
-                    std::string::npos,
+  CHECK_MESSAGE(page_check::read(course_page).find(link) != std::string::npos,
                 "the course page links ", name);
   return out;
 }

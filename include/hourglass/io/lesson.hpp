@@ -3,6 +3,7 @@
 //
 //   int code_size = 32;
 //   hg::LessonInfo info{.name = "01_vanilla", .summary = "...",
+//                       .look_for = "what to watch in the whole run",
 //                       .epochs = 10, .batch_size = 128, .lr = 1e-3f,
 //                       .flags = {hg::flag("code-size", &code_size,
 //                                          "size of the code z", 1, 784)}};
@@ -13,6 +14,8 @@
 //                   "sentence or two: printed by the program, read here.");
 //       ...
 //       lesson.figure("loss.svg", "what the picture shows and what to notice");
+//       lesson.table("the gradients", {"", "hand", "tape"},
+//                    {{"dW", "0.25", "0.25"}});  // printed, and on the page
 //       lesson.try_this({{"--code-size 8", "what to expect, in words"}});
 //     });
 //   }
@@ -23,6 +26,8 @@
 //   error: --epochs expects a positive integer, got "abc"
 // and the usage, exit code 2; --help prints the usage, exit code 0; an
 // hg::Error while the lesson runs prints `error: <message>`, exit code 1.
+// At the end of a successful run the lesson's page, <out>/index.html, shows
+// all of it, steps, pictures and tables in order (io/lesson_page.hpp).
 // What it is not: a general command-line library (no short options, no
 // positional arguments, no subcommands).
 #pragma once
