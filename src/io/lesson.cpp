@@ -15,6 +15,7 @@
 #include "hourglass/io/atomic_file.hpp"
 #include "hourglass/io/exact_text.hpp"
 #include "hourglass/io/lesson.hpp"
+#include "hourglass/io/lesson_page.hpp"
 #include "hourglass/kernels/thread_pool.hpp"
 
 namespace hg {
@@ -33,6 +34,14 @@ std::string Lesson::out_path(const std::string& file) const {
 
 namespace {
 
+// Characters in UTF-8 text (σ, ², … are one each, though several bytes): a
+// character is every byte that is not a continuation byte 10xxxxxx.
+std::size_t columns(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 // `text` broken into lines of at most `width` characters (counting UTF-8
 // characters, not bytes), each starting with `indent`.
 std::string wrap(std::string_view text, std::size_t width,
@@ -41,8 +50,7 @@ std::string wrap(std::string_view text, std::size_t width,
   std::size_t line_chars = 0;
   std::istringstream words{std::string(text)};
   for (std::string word; words >> word;) {
-    std::size_t chars = 0;
-    for (unsigned char c : word) chars += (c & 0xC0) != 0x80;
+    const std::size_t chars = columns(word);
     if (line_chars > 0 && line_chars + 1 + chars > width) {
       out += indent + line + '\n';
       line.clear();
@@ -101,6 +109,36 @@ void Lesson::figure(const std::string& file, std::string_view caption) {
   out_ << "picture " << out_path(file) << ": " << caption << '\n' << std::flush;
 }
 
+void Lesson::table(std::string caption, std::vector<std::string> column_names,
+                   std::vector<std::vector<std::string>> rows) {
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    check(rows[r].size() == column_names.size(), "Lesson::table \"", caption,
+          "\": row ", r + 1, " has ", rows[r].size(), " cells, expected ",
+          column_names.size(), " (one per column)");
+  std::vector<std::size_t> width(column_names.size(), 0);
+  auto widen = [&](const std::vector<std::string>& row) {
+    for (std::size_t c = 0; c < row.size(); ++c)
+      width[c] = std::max(width[c], columns(row[c]));
+  };
+  widen(column_names);
+  for (const auto& row : rows) widen(row);
+  // The first column names the row (left); the others hold numbers (right).
+  auto print = [&](const std::vector<std::string>& row) {
+    std::string line = "  ";
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(width[c] - columns(row[c]), ' ');
+      line += c == 0 ? row[c] + pad : "  " + pad + row[c];
+    }
+    out_ << line << '\n';
+  };
+  if (!caption.empty()) out_ << "  " << caption << '\n';
+  print(column_names);
+  for (const auto& row : rows) print(row);
+  out_ << std::flush;
+  tables_.push_back({steps_.empty() ? 0 : steps_.back().n, std::move(caption),
+                     std::move(column_names), std::move(rows)});
+}
+
 void Lesson::try_this(std::vector<Experiment> experiments) {
   experiments_ = std::move(experiments);
 }
@@ -143,11 +181,17 @@ void Lesson::print_closing() {
          << wrap(e.expect, 72, "      ");
 }
 
+std::string format_result(double value) {
+  char number[32];
+  std::snprintf(number, sizeof number, "%.6g", value);
+  return number;
+}
+
 void Lesson::result(const std::string& key, const std::string& label,
                     double value) {
   check(!key.empty() && key.find_first_of(" \t\n") == std::string::npos,
         "Lesson::result: key \"", key, "\" must be one word");
-  for (Result& r : results_)
+  for (LessonResult& r : results_)
     if (r.key == key) {
       r = {key, label, value};
       return;
@@ -157,24 +201,18 @@ void Lesson::result(const std::string& key, const std::string& label,
 
 void Lesson::finish() {
   if (results_.empty()) return;
-  // Labels may hold UTF-8 (σ, ², …): pad by characters, not bytes. A
-  // character is every byte that is not a continuation byte 10xxxxxx.
-  auto columns = [](const std::string& text) {
-    std::size_t n = 0;
-    for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-    return n;
-  };
+  // Labels may hold UTF-8 (σ, ², …): pad by characters, not bytes.
   std::size_t width = 0;
-  for (const Result& r : results_) width = std::max(width, columns(r.label));
+  for (const LessonResult& r : results_)
+    width = std::max(width, columns(r.label));
   out_ << "\n== Results (" << info_.name << (options_.quick ? ", --quick" : "")
        << ") ==\n";
   // results.txt is for programs ("key value"); results.tsv adds the label
   // for the tables people read ("key<TAB>value<TAB>label", value as printed).
   std::ostringstream file, table;
   file.precision(9);
-  for (const Result& r : results_) {
-    char number[32];
-    std::snprintf(number, sizeof number, "%.6g", r.value);
+  for (const LessonResult& r : results_) {
+    const std::string number = format_result(r.value);
     out_ << "  " << r.label << std::string(width - columns(r.label) + 2, ' ')
          << number << '\n';
     file << r.key << ' ' << r.value << '\n';
@@ -237,10 +275,11 @@ int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
     std::filesystem::create_directories(options.out_dir, ec);
     check(!ec, "cannot create the output directory ", options.out_dir, " (",
           ec.message(), ")");
-    // A results.txt from an earlier run would read as this run's if this
-    // one stops early (a NaN, an error): remove it first.
-    std::filesystem::remove(
-        std::filesystem::path(options.out_dir) / "results.txt", ec);
+    // A results.txt or page from an earlier run would read as this run's if
+    // this one stops early (a NaN, an error): remove them first.
+    for (const char* stale : {"results.txt", kLessonPageFile})
+      std::filesystem::remove(std::filesystem::path(options.out_dir) / stale,
+                              ec);
     check_writable(options.out_dir);
     kernels::set_num_threads(options.threads);
     Lesson lesson(info, options, in, out, interactive);
@@ -252,10 +291,20 @@ int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
                               : "data " + options.data_dir)
         << (options.quick ? " (quick)" : "") << ", out " << options.out_dir
         << '\n';
+    if (!info.look_for.empty())
+      out << "what to look for:\n" << wrap(info.look_for, 74, "   ");
     body(lesson);
     lesson.end_steps();
+    for (const std::string& file : missing_figures(lesson))
+      lesson.warn("the picture " + file + " was registered but is not in " +
+                  options.out_dir);
     lesson.finish();
+    const std::string course = course_folder(options.out_dir, info.name);
+    const std::string page = write_lesson_page(lesson, !course.empty());
     lesson.print_closing();
+    out << "\npage: " << page << '\n';
+    if (!course.empty())
+      out << "course page: " << write_course_page(course) << '\n';
     out << std::flush;
     return 0;
   } catch (const std::exception& e) {
@@ -263,6 +312,8 @@ int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
     // reported the same way rather than escaping main.
     out << std::flush;
     err << "error: " << e.what() << '\n';
+    // This lesson's page is gone: the course page must not link it.
+    refresh_course_page(course_folder(options.out_dir, info.name));
     return 1;
   }
 }

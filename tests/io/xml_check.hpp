@@ -1,8 +1,11 @@
 // A tiny XML well-formedness checker for the tests: tags balanced and
 // properly nested, attribute values quoted, no duplicate attributes, text
-// free of raw '<' and of '&' that does not start a known entity. Returns
-// "" when well-formed, else what is wrong and where. Not a parser: no DTDs,
-// CDATA or namespaces beyond reading names.
+// free of raw '<' and of '&' that does not start a known entity or a
+// numeric reference (&#39;). Returns "" when well-formed, else what is wrong
+// and where. It also reads the lesson pages, which are HTML written with
+// every element closed: a <!DOCTYPE ...> before the root and <!-- comments
+// --> are skipped. Not a parser: no DTDs, CDATA or namespaces beyond
+// reading names.
 #pragma once
 
 #include <cctype>
@@ -24,7 +27,10 @@ inline std::string xml_problem(const std::string& s) {
   auto entity_ok = [&](std::size_t amp) {
     for (const char* e : {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"})
       if (s.compare(amp, std::string(e).size(), e) == 0) return true;
-    return false;
+    std::size_t d = amp + 2;  // &#39;
+    while (d < s.size() && std::isdigit(static_cast<unsigned char>(s[d]))) ++d;
+    return s.compare(amp, 2, "&#") == 0 && d > amp + 2 && d < s.size() &&
+           s[d] == ';';
   };
   while (i < s.size()) {
     if (s[i] != '<') {
@@ -33,6 +39,20 @@ inline std::string xml_problem(const std::string& s) {
       if (open.empty() && !std::isspace(static_cast<unsigned char>(s[i])))
         return at("text outside the root");
       ++i;
+      continue;
+    }
+    if (s.compare(i, 4, "<!--") == 0) {
+      const std::size_t e = s.find("-->", i + 4);
+      if (e == std::string::npos) return at("unclosed comment");
+      i = e + 3;
+      continue;
+    }
+    if (s.compare(i, 9, "<!DOCTYPE") == 0) {
+      if (roots > 0 || !open.empty())
+        return at("<!DOCTYPE inside the document");
+      const std::size_t e = s.find('>', i);
+      if (e == std::string::npos) return at("unclosed <!DOCTYPE");
+      i = e + 1;
       continue;
     }
     if (s.compare(i, 5, "<?xml") == 0) {

@@ -1,12 +1,17 @@
-// Runs a lesson program the way a user would, with --quick, and reads the
-// numbers it reports (out/<name>/results.txt: one "key value" per line).
+// Runs a lesson program the way a user would, with --quick, checks the page
+// it writes (<out>/index.html, and the course page beside it), and reads the
+// numbers it reports (<out>/results.txt: one "key value" per line).
 //
 // The lessons' smoke tests use it: each runs one lesson end to end on a few
 // hundred images and checks its reported numbers against stated bounds.
 // Real Fashion-MNIST is used when installed, the synthetic set otherwise.
+// The out dirs are <tmp>/hourglass-test-<pid>/<name>: a course folder like
+// out/, one per process, so that two test runs at once never share one.
 #pragma once
 
 #include <doctest/doctest.h>
+
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -16,7 +21,7 @@
 #include <sstream>
 #include <string>
 
-#include <unistd.h>
+#include "../io/page_check.hpp"
 
 namespace lesson_test {
 
@@ -25,23 +30,23 @@ inline bool have_fashion_mnist() {
       "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
 }
 
-// What a lesson left behind, for a test to look at before it is removed:
-// its output directory and what it printed.
+// What a lesson left behind, for a test to look at: its output directory
+// and what it printed.
 using Inspect = std::function<void(const std::filesystem::path& out,
                                    const std::string& output)>;
 
-// Runs `name` with --quick plus `flags`; returns its reported numbers.
-// Fails the test (with the program's output) if it exits non-zero. A lesson
-// that reports no numbers (00) passes `need_results = false`.
-inline std::map<std::string, double> run(const std::string& name,
-                                         const std::string& flags = "",
-                                         const Inspect& inspect = nullptr,
-                                         bool need_results = true) {
+// Runs `name` with --quick plus `flags`; returns its out dir. Fails the
+// test (with the program's output) if it exits non-zero, or if its page or
+// the course page is not as page_check.hpp wants it. `inspect`, if given,
+// looks at what the run left first.
+inline std::filesystem::path run_quick(const std::string& name,
+                                       const std::string& flags = "",
+                                       const Inspect& inspect = nullptr) {
   const char* dir = std::getenv("HG_LESSON_DIR");
   REQUIRE_MESSAGE(dir != nullptr, "HG_LESSON_DIR is not set (run via meson test)");
-  // One directory per process: two test runs at once must not share it.
-  const auto out = std::filesystem::temp_directory_path() /
-                   ("hourglass-test-" + name + "-" + std::to_string(::getpid()));
+  const auto course = std::filesystem::temp_directory_path() /
+                      ("hourglass-test-" + std::to_string(::getpid()));
+  const auto out = course / name;
   std::filesystem::remove_all(out);
   std::filesystem::create_directories(out);
   const std::string log = (out / "log.txt").string();
@@ -57,6 +62,27 @@ inline std::map<std::string, double> run(const std::string& name,
   REQUIRE(status == 0);
   if (inspect) inspect(out, output.str());
 
+  const auto page = out / "index.html";
+  CHECK_MESSAGE(page_check::page_problem(page) == "", "the page ",
+                page.string());
+  CHECK(output.str().find("page: " + page.string() + "\n") !=
+        std::string::npos);
+  const auto course_page = course / "index.html";
+  const std::string link = "href=\"" + name + "/index.html\"";
+  CHECK_MESSAGE(page_check::page_problem(course_page) == "", "the course page");
+  CHECK_MESSAGE(page_check::read(course_page).find(link) != std::string::npos,
+                "the course page links ", name);
+  return out;
+}
+
+// run_quick, then the numbers the lesson reported in results.txt. A lesson
+// that reports no numbers (00) passes `need_results = false`. The out dir is
+// removed afterwards; it is kept only when the run failed.
+inline std::map<std::string, double> run(const std::string& name,
+                                         const std::string& flags = "",
+                                         const Inspect& inspect = nullptr,
+                                         bool need_results = true) {
+  const std::filesystem::path out = run_quick(name, flags, inspect);
   std::map<std::string, double> results;
   std::ifstream in(out / "results.txt");
   REQUIRE_MESSAGE((in.good() || !need_results), "the lesson wrote no results.txt");
@@ -64,7 +90,7 @@ inline std::map<std::string, double> run(const std::string& name,
   double value;
   while (in >> key >> value) results[key] = value;
   in.close();
-  std::filesystem::remove_all(out);  // kept only when the run failed
+  std::filesystem::remove_all(out);
   return results;
 }
 

@@ -81,6 +81,10 @@ TEST_SUITE("lesson_00") {
       const std::string svg = read_file(out / "tape.svg");
       CHECK(xml_problem(svg) == "");
       CHECK(count(svg, "class=\"node\"") == after);
+      // The page shows the picture in place, under the steps.
+      const std::string page = read_file(out / "index.html");
+      CHECK(page.find("<h2>Step 3: ") != std::string::npos);
+      CHECK(page.find("src=\"tape.svg\"") != std::string::npos);
     }, false);
   }
 }

@@ -3,6 +3,7 @@
 //
 //   int code_size = 32;
 //   hg::LessonInfo info{.name = "01_vanilla", .summary = "...",
+//                       .look_for = "what to watch in the whole run",
 //                       .epochs = 10, .batch_size = 128, .lr = 1e-3f,
 //                       .flags = {hg::flag("code-size", &code_size,
 //                                          "size of the code z", 1, 784)}};
@@ -13,6 +14,8 @@
 //                   "sentence or two: printed by the program, read here.");
 //       ...
 //       lesson.figure("loss.svg", "what the picture shows and what to notice");
+//       lesson.table("the gradients", {"", "hand", "tape"},
+//                    {{"dW", "0.25", "0.25"}});  // printed, and on the page
 //       lesson.try_this({{"--code-size 8", "what to expect, in words"}});
 //     });
 //   }
@@ -23,6 +26,8 @@
 //   error: --epochs expects a positive integer, got "abc"
 // and the usage, exit code 2; --help prints the usage, exit code 0; an
 // hg::Error while the lesson runs prints `error: <message>`, exit code 1.
+// At the end of a successful run the lesson's page, <out>/index.html, shows
+// all of it, steps, pictures and tables in order (io/lesson_page.hpp).
 // What it is not: a general command-line library (no short options, no
 // positional arguments, no subcommands).
 #pragma once
@@ -64,6 +69,9 @@ LessonFlag flag(std::string name, bool* target, std::string help);
 struct LessonInfo {
   std::string name;     // "01_vanilla": also the default out dir out/<name>
   std::string summary;  // one line, shown by --help
+  // What to look for in the whole run, a sentence or two: printed at the
+  // start and shown at the top of the lesson's page. Optional.
+  std::string look_for = {};
   int epochs = 10;
   int batch_size = 128;
   float lr = 1e-3f;
@@ -144,6 +152,21 @@ struct LessonFigure {
 struct Experiment {
   std::string flags, expect;
 };
+// A table of numbers a step shows, each cell as the lesson formatted it.
+struct LessonTable {
+  int step;  // the step that showed it
+  std::string caption;
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;  // each as wide as `columns`
+};
+// One of the lesson's final numbers (see Lesson::result).
+struct LessonResult {
+  std::string key, label;
+  double value;
+};
+// A result's value as people read it: in the printed table, in results.tsv
+// and on the lesson's page ("%.6g").
+std::string format_result(double value);
 
 class Lesson {
  public:
@@ -170,6 +193,12 @@ class Lesson {
   // Registers a picture the lesson wrote into the out dir, with a caption
   // saying what it shows and what to notice; prints one line.
   void figure(const std::string& file, std::string_view caption);
+  // Prints a table of numbers under the current step, first column to the
+  // left and the others to the right, and keeps it for the lesson's page.
+  // Every row must have one cell per column. Optional: a lesson may print
+  // its numbers itself, but then they are not on the page.
+  void table(std::string caption, std::vector<std::string> columns,
+             std::vector<std::vector<std::string>> rows);
   // The experiments printed at the end of the run under "Try this".
   void try_this(std::vector<Experiment> experiments);
   // A line printed under the results table, e.g. "training diverged: ...".
@@ -184,6 +213,8 @@ class Lesson {
 
   const std::vector<LessonStep>& steps() const { return steps_; }
   const std::vector<LessonFigure>& figures() const { return figures_; }
+  const std::vector<LessonTable>& tables() const { return tables_; }
+  const std::vector<LessonResult>& results() const { return results_; }
   const std::vector<Experiment>& experiments() const { return experiments_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   // Prints the warnings and "Try this" (run_lesson calls it after finish).
@@ -199,16 +230,13 @@ class Lesson {
   void finish();
 
  private:
-  struct Result {
-    std::string key, label;
-    double value;
-  };
   // Waits for Enter if someone can press it; `after` says what just ended.
   void pause(const std::string& after);
 
-  std::vector<Result> results_;
+  std::vector<LessonResult> results_;
   std::vector<LessonStep> steps_;
   std::vector<LessonFigure> figures_;
+  std::vector<LessonTable> tables_;
   std::vector<Experiment> experiments_;
   std::vector<std::string> warnings_;
   LessonInfo info_;
@@ -221,10 +249,11 @@ class Lesson {
 };
 
 // Parses the flags, creates the output directory, sets the thread count,
-// removes a results.txt left by an earlier run (so a run that fails leaves
-// none), runs `body`, and turns every failure into a message and an exit code:
-// 0 done (or --help), 1 error while running, 2 bad command line. No
-// exception escapes.
+// removes a results.txt and index.html left by an earlier run (so a run that
+// fails leaves neither), runs `body`, writes the results and the lesson's
+// page (io/lesson_page.hpp), and turns every failure into a message and an
+// exit code: 0 done (or --help), 1 error while running, 2 bad command line.
+// No exception escapes.
 int run_lesson(int argc, const char* const* argv, const LessonInfo& info,
                const std::function<void(Lesson&)>& body);
 // The same with explicit streams, for tests; `interactive` as for Lesson
