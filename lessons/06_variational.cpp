@@ -457,6 +457,38 @@ Bounds iw_bound(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, const 
   return b;
 }
 
+void report(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s, double mean_bce,
+            const Trained& t, int used, double ae_bce, const std::vector<Attribute>& attr,
+            const Bounds& iw) {
+  lesson.step(7, "The numbers", "In nats per test image. The plain autoencoder "
+              "reconstructs better than the VAE, which pays for a space it can sample.");
+  lesson.result("mean_image_bce", "mean image: BCE per test image", mean_bce);
+  lesson.result("untrained_neg_elbo", "untrained VAE: test −ELBO", t.untrained.total());
+  lesson.result("train_neg_elbo", "VAE: last epoch's training −ELBO", t.last_train);
+  lesson.result("test_neg_elbo", "VAE: test −ELBO", t.test.total());
+  lesson.result("test_rec", "  of which reconstruction (BCE)", t.test.rec);
+  lesson.result("test_kl", "  of which KL(q(z|x) ‖ N(0, I))", t.test.kl);
+  lesson.result("latent_units", "latent units", s.latent);
+  lesson.result("active_units", "  of which used (mean KL > 0.01 nats)", used);
+  for (const Attribute& a : attr) {
+    const std::string& to = data.test.class_names[a.to];
+    const std::string what = data.test.class_names[a.from] + " → " + to + ": ",
+        key = "attribute_" + std::to_string(a.from) + "_to_" + std::to_string(a.to);
+    lesson.result(key + "_before", what + "nearer the mean " + to + ", at μ", a.before);
+    lesson.result(key + "_after", what + "nearer the mean " + to + ", at μ + v", a.after);
+    lesson.result(key + "_random", what + "nearer, at μ + random (|v|)", a.random);
+  }
+  lesson.result("ae_test_bce", "plain autoencoder: test BCE", ae_bce);
+  lesson.result("iw_samples", "k, draws per image of the bound", s.iw_samples);
+  lesson.result("iw_neg_elbo", "−ELBO on the bound's test images", iw.neg_elbo);
+  lesson.result("iw_neg_bound", "−L_k, the importance-weighted bound (≥ −log p(x))",
+                iw.neg_iw);
+  const double P = data.test.pixels();  // per pixel: the warning's unit
+  for (const auto& [what, nats] : {std::pair{"the VAE (−ELBO)", t.test.total()},
+                                   std::pair{"the plain autoencoder (BCE)", ae_bce}})
+    lessons::warn_if_diverged(lesson, what, nats / P, "mean image", mean_bce / P);
+}
+
 // ---------------------------------------------------------------------------
 int main(int argc, char** argv) {
   Settings s;
@@ -482,34 +514,7 @@ int main(int argc, char** argv) {
     const double ae_bce = sampling(lesson, vae, data, s, rng);
     const std::vector<Attribute> attr = attributes(lesson, vae, data);
     const Bounds iw = iw_bound(lesson, vae, data, s);
-
-    lesson.step(7, "The numbers", "In nats per test image. The plain autoencoder "
-                "reconstructs better than the VAE, which pays for a space it can sample.");
-    lesson.result("mean_image_bce", "mean image: BCE per test image", mean_bce);
-    lesson.result("untrained_neg_elbo", "untrained VAE: test −ELBO", t.untrained.total());
-    lesson.result("train_neg_elbo", "VAE: last epoch's training −ELBO", t.last_train);
-    lesson.result("test_neg_elbo", "VAE: test −ELBO", t.test.total());
-    lesson.result("test_rec", "  of which reconstruction (BCE)", t.test.rec);
-    lesson.result("test_kl", "  of which KL(q(z|x) ‖ N(0, I))", t.test.kl);
-    lesson.result("latent_units", "latent units", s.latent);
-    lesson.result("active_units", "  of which used (mean KL > 0.01 nats)", used);
-    for (const Attribute& a : attr) {
-      const std::string& to = data.test.class_names[a.to];
-      const std::string what = data.test.class_names[a.from] + " → " + to + ": ",
-          key = "attribute_" + std::to_string(a.from) + "_to_" + std::to_string(a.to);
-      lesson.result(key + "_before", what + "nearer the mean " + to + ", at μ", a.before);
-      lesson.result(key + "_after", what + "nearer the mean " + to + ", at μ + v", a.after);
-      lesson.result(key + "_random", what + "nearer, at μ + random (|v|)", a.random);
-    }
-    lesson.result("ae_test_bce", "plain autoencoder: test BCE", ae_bce);
-    lesson.result("iw_samples", "k, draws per image of the bound", s.iw_samples);
-    lesson.result("iw_neg_elbo", "−ELBO on the bound's test images", iw.neg_elbo);
-    lesson.result("iw_neg_bound", "−L_k, the importance-weighted bound (≥ −log p(x))",
-                  iw.neg_iw);
-    const double P = data.test.pixels();  // per pixel: the warning's unit
-    for (const auto& [what, nats] : {std::pair{"the VAE (−ELBO)", t.test.total()},
-                                     std::pair{"the plain autoencoder (BCE)", ae_bce}})
-      lessons::warn_if_diverged(lesson, what, nats / P, "mean image", mean_bce / P);
+    report(lesson, data, s, mean_bce, t, used, ae_bce, attr, iw);
 
     lesson.try_this({
         {"--latent 50",
