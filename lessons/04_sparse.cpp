@@ -44,6 +44,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,6 @@ struct SparseAutoencoder {
   SparseAutoencoder(int pixels, int hidden, hg::Rng& rng)
       : encoder(pixels, hidden, rng, hg::Init::Xavier, "enc"),
         decoder(hidden, pixels, rng, hg::Init::Xavier, "dec") {}
-
   Var encode(Var x) { return sigmoid(encoder(x)); }  // h = σ(W_e x + b_e)
   Var decode(Var h) { return sigmoid(decoder(h)); }  // x̂ = σ(W_d h + b_d)
   Var reconstruct(Var x) { return decode(encode(x)); }
@@ -149,9 +149,7 @@ std::vector<double> mean_activations(const hg::Tensor& h) {
 }
 
 double average(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0 : s / double(v.size());
+  return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
 }
 
 // The fraction of values with v > 0.5 (codes: units clearly "on"), or with
@@ -183,12 +181,10 @@ hg::Series histogram_line(const std::string& name, const std::vector<double>& va
 // ---------------------------------------------------------------------------
 // The steps.
 struct Settings {
-  int hidden = 1000;
+  int hidden = 1000, classifier_epochs = 3;
   float rho = 0.05f, beta = 1.0f, l1 = 0.0f, l2 = 1e-3f;
-  int classifier_epochs = 3;
-  int l1_hidden = 100;       // step 7's side model: narrow, to keep it short
-  float l1_demo = 1e-3f;     // step 7's λ₁
-  float l1_sgd_lr = 0.1f;    // step 7's SGD rate
+  int l1_hidden = 100;  // step 7's side model (narrow, to keep it short), its λ₁ and SGD rate
+  float l1_demo = 1e-3f, l1_sgd_lr = 0.1f;
 };
 
 hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng, const Settings& s) {
@@ -242,13 +238,10 @@ void train_sparse(hg::Lesson& lesson, const hg::LessonData& data,
               "that is enforced against the reconstruction error. Watch the "
               "loss: it now carries the KL term too.");
   hg::Adam adam(sparse.params(), {.lr = lesson.options().lr});
-  fit(lesson, "sparse", sparse, adam, data,
-      {.beta = s.beta, .rho = s.rho, .l1 = s.l1, .l2 = s.l2}, true);
+  fit(lesson, "sparse", sparse, adam, data, {.beta = s.beta, .rho = s.rho, .l1 = s.l1, .l2 = s.l2}, true);
 }
 
-struct Sparsity {
-  double dense_mean, sparse_mean, dense_on, sparse_on;
-};
+struct Sparsity { double dense_mean, sparse_mean, dense_on, sparse_on; };
 
 Sparsity how_sparse(hg::Lesson& lesson, const hg::LessonData& data,
                     const hg::Tensor& dense_h, const hg::Tensor& sparse_h,
@@ -291,9 +284,7 @@ Sparsity how_sparse(hg::Lesson& lesson, const hg::LessonData& data,
   return r;
 }
 
-struct Features {
-  double pixels, dense, sparse;
-};
+struct Features { double pixels, dense, sparse; };
 
 Features classifiers(hg::Lesson& lesson, const hg::LessonData& data,
                      SparseAutoencoder& dense, SparseAutoencoder& sparse,
@@ -324,9 +315,7 @@ Features classifiers(hg::Lesson& lesson, const hg::LessonData& data,
   return f;
 }
 
-struct ExactZeros {
-  double sub_zero, sub_small, prox_zero, prox_small, sub_error, prox_error;
-};
+struct ExactZeros { double sub_zero, sub_small, prox_zero, prox_small, sub_error, prox_error; };
 
 ExactZeros l1_exact_zeros(hg::Lesson& lesson, const hg::LessonData& data,
                           const Settings& s, hg::Rng& rng) {
@@ -365,9 +354,7 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "04_sparse",
       .summary = "the sparse autoencoder: 1000 units, L = ‖x − x̂‖² + β Σ KL(ρ ‖ ρ̂_j)",
-      .epochs = 3,
-      .batch_size = 128,
-      .lr = 3e-3f,
+      .epochs = 3, .batch_size = 128, .lr = 3e-3f,
       .flags = {hg::flag("hidden", &s.hidden, "units in the hidden layer", 1, 4096),
                 hg::flag("rho", &s.rho, "target mean activation ρ", 1e-4, 0.9999),
                 hg::flag("beta", &s.beta, "weight β of the sparsity penalty", 0, 1e4),
@@ -392,10 +379,9 @@ int main(int argc, char** argv) {
     lesson.step(5, "What does sparsity cost in reconstruction?",
                 "The penalty trades reconstruction for selectivity: a few units "
                 "on per image instead of many mixed softly.");
-    const hg::Tensor dense_x = reconstructions(dense, test);
-    const hg::Tensor sparse_x = reconstructions(sparse, test);
-    const double dense_error = hg::error_per_pixel(test, dense_x);
-    const double sparse_error = hg::error_per_pixel(test, sparse_x);
+    const hg::Tensor dense_x = reconstructions(dense, test), sparse_x = reconstructions(sparse, test);
+    const double dense_error = hg::error_per_pixel(test, dense_x),
+                 sparse_error = hg::error_per_pixel(test, sparse_x);
     const double baseline = lessons::mean_image_error(data.train, data.test);
     std::printf("test error per pixel: no penalty %.5f, sparse %.5f, the mean "
                 "image %.5f\n", dense_error, sparse_error, baseline);
@@ -414,7 +400,7 @@ int main(int argc, char** argv) {
       const char *key, *label;
       double value;
     } results[] = {
-        {"hidden", "hidden units", s.hidden},
+        {"hidden", "hidden units", double(s.hidden)},
         {"rho", "target mean activation ρ", s.rho},
         {"beta", "sparsity weight β", s.beta},
         {"dense_mean_activation", "no penalty: mean activation", sp.dense_mean},
