@@ -238,7 +238,8 @@ void train_sparse(hg::Lesson& lesson, const hg::LessonData& data,
               "that is enforced against the reconstruction error. Watch the "
               "loss: it now carries the KL term too.");
   hg::Adam adam(sparse.params(), {.lr = lesson.options().lr});
-  fit(lesson, "sparse", sparse, adam, data, {.beta = s.beta, .rho = s.rho, .l1 = s.l1, .l2 = s.l2}, true);
+  fit(lesson, "sparse", sparse, adam, data,
+      {.beta = s.beta, .rho = s.rho, .l1 = s.l1, .l2 = s.l2}, true);
 }
 
 struct Sparsity { double dense_mean, sparse_mean, dense_on, sparse_on; };
@@ -379,7 +380,8 @@ int main(int argc, char** argv) {
     lesson.step(5, "What does sparsity cost in reconstruction?",
                 "The penalty trades reconstruction for selectivity: a few units "
                 "on per image instead of many mixed softly.");
-    const hg::Tensor dense_x = reconstructions(dense, test), sparse_x = reconstructions(sparse, test);
+    const hg::Tensor dense_x = reconstructions(dense, test),
+                     sparse_x = reconstructions(sparse, test);
     const double dense_error = hg::error_per_pixel(test, dense_x),
                  sparse_error = hg::error_per_pixel(test, sparse_x);
     const double baseline = lessons::mean_image_error(data.train, data.test);

@@ -208,7 +208,9 @@ Bounds importance_weighted(VAE& vae, const hg::Dataset& data, int k, hg::Rng& rn
 
 // ---------------------------------------------------------------------------
 // The steps.
-struct Settings { int latent = 20, hidden = 400, ae_epochs = 5, iw_samples = 100, iw_images = 1000; };
+struct Settings {
+  int latent = 20, hidden = 400, ae_epochs = 5, iw_samples = 100, iw_images = 1000;
+};
 
 // Trains with Adam through the harness (NaN stop, --step stops, checkpoint,
 // --resume). ε comes from the run's own Rng, which the checkpoint keeps, so
