@@ -364,15 +364,9 @@ double sampling(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data,
   return bce;
 }
 
-// An attribute vector v = (mean μ of class `to`) − (mean μ of class `from`),
-// over the training images, added to the codes of `from`'s test images.
-// Judged in pixels: the share of decodings nearer the mean `to` image than
-// the mean `from` image, at μ, at μ + v, and at μ + r for a random r as
-// long as v (the control: does any push that far do it?).
-struct Attribute {
-  int from, to;
-  double before = 0, after = 0, random = 0;
-};
+// One attribute vector from class `from` to class `to` (step 5), and the share
+// of `from`'s decodings nearer the mean `to` image at μ, μ + v and μ + random.
+struct Attribute { int from, to; double before = 0, after = 0, random = 0; };
 
 // Measures `a` and returns its strip: 4 rows, μ + α v for α = 0, ¼, …, 1½.
 hg::Tensor attribute(VAE& vae, const hg::LessonData& data, Attribute& a, hg::Rng& rng) {
