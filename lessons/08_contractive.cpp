@@ -335,6 +335,48 @@ std::pair<int, int> pictures(hg::Lesson& lesson, const hg::LessonData& data,
   return {plain_units, cae_units};
 }
 
+void report(hg::Lesson& lesson, const hg::Dataset& test, const Settings& s, double mean_error,
+            Autoencoder& plain, Autoencoder& cae, const Sensitivity& r, std::pair<int, int> units) {
+  lesson.step(6, "The numbers",
+              "Errors and sensitivities on the test set, for both models.");
+  auto error = [&](Autoencoder& ae) {
+    return lessons::error_per_pixel(test, [&](Var x) { return ae.reconstruct(x); });
+  };
+  const double plain_error = error(plain), cae_error = error(cae);
+  const double root_d = std::sqrt(double(test.pixels()));
+  lesson.result("lambda", "lambda (weight of the penalty)", s.lambda);
+  lesson.result("mean_image_error", "mean image: test error per pixel", mean_error);
+  lesson.result("sensitivity_ratio", "contractive / plain sensitivity",
+                r.cae.random / r.plain.random);
+  lesson.result("inv_sqrt_d", "1 / sqrt(D), the least random / worst can be", 1 / root_d);
+  struct Row {
+    const char *key, *label;
+    double plain, cae;
+  };
+  const Row rows[] = {
+      {"test_error", "test error per pixel", plain_error, cae_error},
+      {"jacobian", "rms ||J_f(x)||_F", r.plain.jac, r.cae.jac},
+      {"sensitivity", "rms ||dh|| / ||delta||, random delta", r.plain.random, r.cae.random},
+      {"predicted_sensitivity", "||J||_F / sqrt(D), predicted", r.plain.jac / root_d,
+       r.cae.jac / root_d},
+      {"data_sensitivity", "rms ||dh|| / ||delta||, toward x'", r.plain.data, r.cae.data},
+      {"data_over_random", "data / random sensitivity", r.plain.data / r.plain.random,
+       r.cae.data / r.cae.random},
+      {"worst_gain", "rms sigma_max(J), the worst direction", r.plain.worst.rms_sigma_max,
+       r.cae.worst.rms_sigma_max},
+      {"random_over_worst", "random / worst direction", r.plain.worst.random_over_worst,
+       r.cae.worst.random_over_worst},
+      {"units_in_use", "code units in use", double(units.first), double(units.second)}};
+  for (const Row& row : rows) {
+    const std::string key = row.key, label = row.label;
+    lesson.result("plain_" + key, "plain: " + label, row.plain);
+    lesson.result("cae_" + key, "contractive: " + label, row.cae);
+  }
+  lessons::warn_if_diverged(lesson, "the plain model", plain_error, "mean image", mean_error);
+  lessons::warn_if_diverged(lesson, "the contractive model", cae_error, "mean image",
+                            mean_error);
+}
+
 // ---------------------------------------------------------------------------
 int main(int argc, char** argv) {
   Settings s;
@@ -364,46 +406,8 @@ int main(int argc, char** argv) {
     u_rng.fill_normal(u, 0.0f, 1.0f);
     normalise_rows(u);
     const Sensitivity r = how_far(lesson, test, plain, cae, u, s);
-    const auto [plain_units, cae_units] = pictures(lesson, data, plain, cae, u);
-
-    lesson.step(6, "The numbers",
-                "Errors and sensitivities on the test set, for both models.");
-    auto error = [&](Autoencoder& ae) {
-      return lessons::error_per_pixel(data.test, [&](Var x) { return ae.reconstruct(x); });
-    };
-    const double plain_error = error(plain), cae_error = error(cae);
-    const double root_d = std::sqrt(double(test.cols()));
-    lesson.result("lambda", "lambda (weight of the penalty)", s.lambda);
-    lesson.result("mean_image_error", "mean image: test error per pixel", mean_error);
-    lesson.result("sensitivity_ratio", "contractive / plain sensitivity",
-                  r.cae.random / r.plain.random);
-    lesson.result("inv_sqrt_d", "1 / sqrt(D), the least random / worst can be", 1 / root_d);
-    struct Row {
-      const char *key, *label;
-      double plain, cae;
-    };
-    const Row rows[] = {
-        {"test_error", "test error per pixel", plain_error, cae_error},
-        {"jacobian", "rms ||J_f(x)||_F", r.plain.jac, r.cae.jac},
-        {"sensitivity", "rms ||dh|| / ||delta||, random delta", r.plain.random, r.cae.random},
-        {"predicted_sensitivity", "||J||_F / sqrt(D), predicted", r.plain.jac / root_d,
-         r.cae.jac / root_d},
-        {"data_sensitivity", "rms ||dh|| / ||delta||, toward x'", r.plain.data, r.cae.data},
-        {"data_over_random", "data / random sensitivity", r.plain.data / r.plain.random,
-         r.cae.data / r.cae.random},
-        {"worst_gain", "rms sigma_max(J), the worst direction", r.plain.worst.rms_sigma_max,
-         r.cae.worst.rms_sigma_max},
-        {"random_over_worst", "random / worst direction", r.plain.worst.random_over_worst,
-         r.cae.worst.random_over_worst},
-        {"units_in_use", "code units in use", double(plain_units), double(cae_units)}};
-    for (const Row& row : rows) {
-      const std::string key = row.key, label = row.label;
-      lesson.result("plain_" + key, "plain: " + label, row.plain);
-      lesson.result("cae_" + key, "contractive: " + label, row.cae);
-    }
-    lessons::warn_if_diverged(lesson, "the plain model", plain_error, "mean image", mean_error);
-    lessons::warn_if_diverged(lesson, "the contractive model", cae_error, "mean image",
-                              mean_error);
+    const std::pair<int, int> units = pictures(lesson, data, plain, cae, u);
+    report(lesson, data.test, s, mean_error, plain, cae, r, units);
 
     lesson.try_this({
         {"--lambda 0.5", "a weaker pull than the default λ = 2: the Jacobian and "
