@@ -162,6 +162,14 @@ std::vector<Noise> choose_noises(hg::Lesson& lesson, const Settings& s) {
   return noises;
 }
 
+void train_plain(const Setup& s, const hg::Dataset& train, Autoencoder& plain) {
+  s.lesson.step(2, "The plain autoencoder, trained on clean images",
+                "The comparison: the same network trained to copy clean images. "
+                "Its code of 256 cannot copy every pixel either; whatever noise "
+                "it removes it removes by accident, the rest it passes on.");
+  fit(s, "plain", plain, train, {hg::NoiseKind::Gaussian, 0.0f});
+}
+
 struct Denoiser { Noise noise; Autoencoder ae; };
 
 std::vector<Denoiser> train_denoisers(const Setup& s, const hg::Dataset& train,
@@ -319,6 +327,50 @@ float best_level(const Sweep& r, const std::vector<double>& psnr) {
   return r.levels[std::max_element(psnr.begin(), psnr.end()) - psnr.begin()];
 }
 
+void report(hg::Lesson& lesson, const hg::LessonData& data, const Settings& set,
+            Autoencoder& plain, double mean_error, Noise first_noise, const Stacked& st,
+            const Sweep& sw) {
+  lesson.step(7, "The numbers",
+              "PSNR on the test set throughout. Where the course stops: "
+              "colourisation (grey in, colour out) is denoising's sibling, "
+              "but it needs colour images, and these are grey.");
+  const double plain_error = hg::error_per_pixel(data.test.images,
+                                                 reconstruct_all(plain, data.test.images));
+  lesson.result("hidden", "code size", set.hidden);
+  lesson.result("mean_image_psnr", "the mean image, PSNR dB", -10 * std::log10(mean_error));
+  lesson.result("plain_clean_psnr", "plain AE on clean test images, PSNR dB",
+                -10 * std::log10(plain_error));
+  const std::string first = hg::noise_name(first_noise.kind);
+  lesson.result("stacked_denoising_level1_psnr", "stacked (" + first +
+                "): level 1 on noisy test, PSNR dB", st.level1_psnr);
+  lesson.result("stacked_denoising_stack_psnr", "stacked: levels 1 + 2, PSNR dB",
+                st.stack_psnr);
+  lesson.result("stacked_denoising_level1_accuracy", "stacked: classifier on h1",
+                st.level1_accuracy);
+  lesson.result("stacked_denoising_level2_accuracy", "stacked: classifier on h2",
+                st.level2_accuracy);
+  for (std::size_t i = 0; i < sw.levels.size(); ++i) {
+    char key[64], label[64];
+    std::snprintf(key, sizeof key, "small_data_sigma_%g_", sw.levels[i]);
+    std::snprintf(label, sizeof label, "trained at σ = %g: PSNR dB, ", sw.levels[i]);
+    const std::string k(key), l(label);
+    lesson.result(k + "small_clean_psnr", l + "small set, clean", sw.small_clean[i]);
+    lesson.result(k + "full_clean_psnr", l + "full set, clean", sw.full_clean[i]);
+    lesson.result(k + "small_noisy_psnr", l + "small set, σ_test", sw.small_noisy[i]);
+    lesson.result(k + "full_noisy_psnr", l + "full set, σ_test", sw.full_noisy[i]);
+  }
+  lesson.result("small_data_train_size", "small set: training images",
+                std::min(set.small_train, data.train.size()));
+  lesson.result("small_data_test_sigma", "σ_test", set.sweep_test_sigma);
+  for (const auto& [key, what, psnr] :
+       {std::tuple{"small_data_best_sigma_clean", "best σ, small set, clean", &sw.small_clean},
+        std::tuple{"full_data_best_sigma_clean", "best σ, full set, clean", &sw.full_clean},
+        std::tuple{"small_data_best_sigma_noisy", "best σ, small set, σ_test", &sw.small_noisy},
+        std::tuple{"full_data_best_sigma_noisy", "best σ, full set, σ_test", &sw.full_noisy}})
+    lesson.result(key, what, best_level(sw, *psnr));
+  lessons::warn_if_diverged(lesson, "the plain model", plain_error, "mean image", mean_error);
+}
+
 // ---------------------------------------------------------------------------
 int main(int argc, char** argv) {
   Settings set;
@@ -351,59 +403,15 @@ int main(int argc, char** argv) {
     const hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
     std::printf("train %d, test %d images%s\n", data.train.size(), data.test.size(),
                 data.synthetic ? " (synthetic shapes)" : "");
-
-    lesson.step(2, "The plain autoencoder, trained on clean images",
-                "The comparison: the same network trained to copy clean images. "
-                "Its code of 256 cannot copy every pixel either; whatever noise "
-                "it removes it removes by accident, the rest it passes on.");
     Autoencoder plain(data.train.pixels(), set.hidden, rng);
     const Autoencoder start = plain;  // every denoiser starts here too
-    fit(s, "plain", plain, data.train, {hg::NoiseKind::Gaussian, 0.0f});
+    train_plain(s, data.train, plain);
     std::vector<Denoiser> denoisers = train_denoisers(s, data.train, noises, start);
     const double mean_error = lessons::mean_image_error(data.train, data.test);
     psnr_table(lesson, data.test, plain, denoisers, o.seed, mean_error);
     const Stacked st = stack_second_level(s, data, denoisers.front(), set);
     const Sweep sw = noise_for_small_data(s, data, plain, start, denoisers, set);
-
-    lesson.step(7, "The numbers",
-                "PSNR on the test set throughout. Where the course stops: "
-                "colourisation (grey in, colour out) is denoising's sibling, "
-                "but it needs colour images, and these are grey.");
-    const double plain_error = hg::error_per_pixel(data.test.images,
-                                                   reconstruct_all(plain, data.test.images));
-    lesson.result("hidden", "code size", set.hidden);
-    lesson.result("mean_image_psnr", "the mean image, PSNR dB", -10 * std::log10(mean_error));
-    lesson.result("plain_clean_psnr", "plain AE on clean test images, PSNR dB",
-                  -10 * std::log10(plain_error));
-    const std::string first = hg::noise_name(denoisers.front().noise.kind);
-    lesson.result("stacked_denoising_level1_psnr", "stacked (" + first +
-                  "): level 1 on noisy test, PSNR dB", st.level1_psnr);
-    lesson.result("stacked_denoising_stack_psnr", "stacked: levels 1 + 2, PSNR dB",
-                  st.stack_psnr);
-    lesson.result("stacked_denoising_level1_accuracy", "stacked: classifier on h1",
-                  st.level1_accuracy);
-    lesson.result("stacked_denoising_level2_accuracy", "stacked: classifier on h2",
-                  st.level2_accuracy);
-    for (std::size_t i = 0; i < sw.levels.size(); ++i) {
-      char key[64], label[64];
-      std::snprintf(key, sizeof key, "small_data_sigma_%g_", sw.levels[i]);
-      std::snprintf(label, sizeof label, "trained at σ = %g: PSNR dB, ", sw.levels[i]);
-      const std::string k(key), l(label);
-      lesson.result(k + "small_clean_psnr", l + "small set, clean", sw.small_clean[i]);
-      lesson.result(k + "full_clean_psnr", l + "full set, clean", sw.full_clean[i]);
-      lesson.result(k + "small_noisy_psnr", l + "small set, σ_test", sw.small_noisy[i]);
-      lesson.result(k + "full_noisy_psnr", l + "full set, σ_test", sw.full_noisy[i]);
-    }
-    lesson.result("small_data_train_size", "small set: training images",
-                  std::min(set.small_train, data.train.size()));
-    lesson.result("small_data_test_sigma", "σ_test", set.sweep_test_sigma);
-    for (const auto& [key, what, psnr] :
-         {std::tuple{"small_data_best_sigma_clean", "best σ, small set, clean", &sw.small_clean},
-          std::tuple{"full_data_best_sigma_clean", "best σ, full set, clean", &sw.full_clean},
-          std::tuple{"small_data_best_sigma_noisy", "best σ, small set, σ_test", &sw.small_noisy},
-          std::tuple{"full_data_best_sigma_noisy", "best σ, full set, σ_test", &sw.full_noisy}})
-      lesson.result(key, what, best_level(sw, *psnr));
-    lessons::warn_if_diverged(lesson, "the plain model", plain_error, "mean image", mean_error);
+    report(lesson, data, set, plain, mean_error, denoisers.front().noise, st, sw);
 
     lesson.try_this({
         {"--noise stamp --stamp 0.5", "a faint mark: the stamped image is already "
