@@ -50,11 +50,9 @@ using hg::Var;
 // the cross-entropy of step 6 wants them.
 struct Autoencoder {
   hg::Linear encoder, decoder;
-
   Autoencoder(int pixels, int code_size, hg::Rng& rng)
       : encoder(pixels, code_size, rng, hg::Init::Xavier, "enc"),
         decoder(code_size, pixels, rng, hg::Init::Xavier, "dec") {}
-
   Var encode(Var x) { return sigmoid(encoder(x)); }         // z = σ(W_e x + b_e)
   Var decode_logits(Var z) { return decoder(z); }           // a = W_d z + b_d
   Var reconstruct(Var x) { return sigmoid(decode_logits(encode(x))); }  // x̂ = σ(a)
@@ -129,19 +127,13 @@ lessons::Curves fit(hg::Lesson& lesson, const std::string& name,
       .loss = [&](hg::Tape& tape, const hg::Batch& batch) {
         return batch_loss(ae, tape.input(batch.images), kind);  // x: (B, 784)
       }};
-  lessons::Curves curves =
-      lessons::train(lesson, run, data.train, epochs,
-                     [&] { return test_error(ae, data.validation); }, train_epoch);
-  return curves;
+  return lessons::train(lesson, run, data.train, epochs,
+                        [&] { return test_error(ae, data.validation); }, train_epoch);
 }
 
 // ---------------------------------------------------------------------------
 // The steps. Each opens with what it does and what to look for.
-struct Settings {
-  int code_size = 32;
-  float sgd_lr = 0.2f;
-  int side_epochs = 3;
-};
+struct Settings { int code_size = 32; float sgd_lr = 0.2f; int side_epochs = 3; };
 
 hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng) {
   lesson.step(1, "Load Fashion-MNIST",
@@ -158,10 +150,7 @@ hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng) {
   return data;
 }
 
-struct Baselines {
-  double mean_image, pca;
-  hg::PCA fit;
-};
+struct Baselines { double mean_image, pca; hg::PCA fit; };
 
 Baselines baselines(hg::Lesson& lesson, const hg::LessonData& data, int k) {
   lesson.step(2, "Two bars to clear: the mean image and PCA",
@@ -261,9 +250,7 @@ void pictures(hg::Lesson& lesson, const hg::LessonData& data, Autoencoder& adam,
 }
 
 // ---------------------------------------------------------------------------
-struct SideRuns {
-  double mse, bce, mae, mse_abs, mae_abs;
-};
+struct SideRuns { double mse, bce, mae, mse_abs, mae_abs; };
 
 // Mean over images and pixels of |x − x̂|: the yardstick absolute error trains for.
 double abs_error_per_pixel(const hg::Tensor& x, const hg::Tensor& x_hat) {
@@ -311,9 +298,7 @@ SideRuns three_losses(hg::Lesson& lesson, const hg::LessonData& data,
   return r;
 }
 
-struct Wide {
-  double clothes, shapes, narrow_shapes;
-};
+struct Wide { double clothes, shapes, narrow_shapes; };
 
 Wide wide_code(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
                Autoencoder& narrow, hg::Rng& rng) {
@@ -352,8 +337,7 @@ void report(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
               "The code stores code-size floats where the image had 784 "
               "pixels: that ratio is the compression, bought at the price of "
               "the errors below. Each model is measured on the test set.");
-  const double sgd_error = test_error(sgd, data.test);
-  const double adam_error = test_error(adam, data.test);
+  const double sgd_error = test_error(sgd, data.test), adam_error = test_error(adam, data.test);
   lesson.result("code_size", "code size", s.code_size);
   lesson.result("compression", "compression ratio (pixels / code)",
                 double(data.train.pixels()) / s.code_size);
@@ -401,8 +385,7 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "01_vanilla",
       .summary = "the vanilla autoencoder z = σ(W_e x + b_e), x̂ = σ(W_d z + b_d)",
-      .epochs = 10,
-      .batch_size = 128,
+      .epochs = 10, .batch_size = 128,
       .lr = 1e-2f,  // Adam's η: high for Adam, right for this small model
       .flags = {hg::flag("code-size", &s.code_size, "units in the code z", 1, 784),
                 hg::flag("sgd-lr", &s.sgd_lr, "learning rate of plain SGD", 1e-6, 100),

@@ -44,6 +44,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,6 @@ struct SparseAutoencoder {
   SparseAutoencoder(int pixels, int hidden, hg::Rng& rng)
       : encoder(pixels, hidden, rng, hg::Init::Xavier, "enc"),
         decoder(hidden, pixels, rng, hg::Init::Xavier, "dec") {}
-
   Var encode(Var x) { return sigmoid(encoder(x)); }  // h = σ(W_e x + b_e)
   Var decode(Var h) { return sigmoid(decoder(h)); }  // x̂ = σ(W_d h + b_d)
   Var reconstruct(Var x) { return decode(encode(x)); }
@@ -149,9 +149,7 @@ std::vector<double> mean_activations(const hg::Tensor& h) {
 }
 
 double average(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0 : s / double(v.size());
+  return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
 }
 
 // The fraction of values with v > 0.5 (codes: units clearly "on"), or with
@@ -183,12 +181,10 @@ hg::Series histogram_line(const std::string& name, const std::vector<double>& va
 // ---------------------------------------------------------------------------
 // The steps.
 struct Settings {
-  int hidden = 1000;
+  int hidden = 1000, classifier_epochs = 3;
   float rho = 0.05f, beta = 1.0f, l1 = 0.0f, l2 = 1e-3f;
-  int classifier_epochs = 3;
-  int l1_hidden = 100;       // step 7's side model: narrow, to keep it short
-  float l1_demo = 1e-3f;     // step 7's λ₁
-  float l1_sgd_lr = 0.1f;    // step 7's SGD rate
+  int l1_hidden = 100;  // step 7's side model (narrow, to keep it short), its λ₁ and SGD rate
+  float l1_demo = 1e-3f, l1_sgd_lr = 0.1f;
 };
 
 hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng, const Settings& s) {
@@ -246,9 +242,7 @@ void train_sparse(hg::Lesson& lesson, const hg::LessonData& data,
       {.beta = s.beta, .rho = s.rho, .l1 = s.l1, .l2 = s.l2}, true);
 }
 
-struct Sparsity {
-  double dense_mean, sparse_mean, dense_on, sparse_on;
-};
+struct Sparsity { double dense_mean, sparse_mean, dense_on, sparse_on; };
 
 Sparsity how_sparse(hg::Lesson& lesson, const hg::LessonData& data,
                     const hg::Tensor& dense_h, const hg::Tensor& sparse_h,
@@ -291,9 +285,30 @@ Sparsity how_sparse(hg::Lesson& lesson, const hg::LessonData& data,
   return r;
 }
 
-struct Features {
-  double pixels, dense, sparse;
-};
+struct Errors { double dense, sparse, baseline; };  // test error per pixel
+
+Errors cost(hg::Lesson& lesson, const hg::LessonData& data, SparseAutoencoder& dense,
+            SparseAutoencoder& sparse) {
+  const hg::Tensor& test = data.test.images;
+  lesson.step(5, "What does sparsity cost in reconstruction?",
+              "The penalty trades reconstruction for selectivity: a few units "
+              "on per image instead of many mixed softly.");
+  const hg::Tensor dense_x = reconstructions(dense, test),
+                   sparse_x = reconstructions(sparse, test);
+  const Errors e{hg::error_per_pixel(test, dense_x), hg::error_per_pixel(test, sparse_x),
+                 lessons::mean_image_error(data.train, data.test)};
+  std::printf("test error per pixel: no penalty %.5f, sparse %.5f, the mean "
+              "image %.5f\n", e.dense, e.sparse, e.baseline);
+  const int shown = std::min(12, data.test.size());
+  hg::write_png(lesson.out_path("reconstructions.png"),
+                hg::triples_grid(test, dense_x, sparse_x, data.test.height,
+                                 data.test.width, shown, shown, {.scale = 2}));
+  lesson.figure("reconstructions.png", "test images, the unpenalised model, "
+                "the sparse one (blurrier: the price of sparsity)");
+  return e;
+}
+
+struct Features { double pixels, dense, sparse; };
 
 Features classifiers(hg::Lesson& lesson, const hg::LessonData& data,
                      SparseAutoencoder& dense, SparseAutoencoder& sparse,
@@ -324,9 +339,7 @@ Features classifiers(hg::Lesson& lesson, const hg::LessonData& data,
   return f;
 }
 
-struct ExactZeros {
-  double sub_zero, sub_small, prox_zero, prox_small, sub_error, prox_error;
-};
+struct ExactZeros { double sub_zero, sub_small, prox_zero, prox_small, sub_error, prox_error; };
 
 ExactZeros l1_exact_zeros(hg::Lesson& lesson, const hg::LessonData& data,
                           const Settings& s, hg::Rng& rng) {
@@ -359,15 +372,50 @@ ExactZeros l1_exact_zeros(hg::Lesson& lesson, const hg::LessonData& data,
   return z;
 }
 
+void report(hg::Lesson& lesson, const Settings& s, const Sparsity& sp, const Errors& e,
+            const Features& f, const ExactZeros& z) {
+  lesson.step(8, "The numbers", "Everything measured on the test set.");
+  const struct {
+    const char *key, *label;
+    double value;
+  } results[] = {
+      {"hidden", "hidden units", double(s.hidden)},
+      {"rho", "target mean activation ρ", s.rho},
+      {"beta", "sparsity weight β", s.beta},
+      {"dense_mean_activation", "no penalty: mean activation", sp.dense_mean},
+      {"sparse_mean_activation", "sparse: mean activation", sp.sparse_mean},
+      {"sparse_rho_off", "sparse: |mean activation − ρ| / ρ",
+       std::fabs(sp.sparse_mean - s.rho) / s.rho},
+      {"dense_on_fraction", "no penalty: fraction of h > 0.5", sp.dense_on},
+      {"sparse_on_fraction", "sparse: fraction of h > 0.5", sp.sparse_on},
+      {"mean_image_error", "the mean image: test error per pixel", e.baseline},
+      {"dense_test_error", "no penalty: test error per pixel", e.dense},
+      {"sparse_test_error", "sparse: test error per pixel", e.sparse},
+      {"pixels_accuracy", "softmax on pixels: test accuracy", f.pixels},
+      {"dense_codes_accuracy", "softmax on dense codes: test accuracy", f.dense},
+      {"codes_accuracy", "softmax on sparse codes: test accuracy", f.sparse},
+      {"l1_subgradient_zero_fraction", "L1 subgradient: weights |w| < 1e-6", z.sub_zero},
+      {"l1_subgradient_small_fraction", "L1 subgradient: weights |w| < 1e-3", z.sub_small},
+      {"l1_proximal_zero_fraction", "L1 soft-threshold: weights |w| < 1e-6", z.prox_zero},
+      {"l1_proximal_small_fraction", "L1 soft-threshold: weights |w| < 1e-3", z.prox_small},
+      {"l1_subgradient_test_error", "L1 subgradient: test error per pixel", z.sub_error},
+      {"l1_proximal_test_error", "L1 soft-threshold: test error per pixel", z.prox_error},
+  };
+  for (const auto& r : results) lesson.result(r.key, r.label, r.value);
+  const std::pair<const char*, double> runs[] = {
+      {"the unpenalised model", e.dense}, {"the sparse model", e.sparse},
+      {"the L1 subgradient run", z.sub_error}, {"the L1 soft-threshold run", z.prox_error}};
+  for (const auto& [what, error] : runs)
+    lessons::warn_if_diverged(lesson, what, error, "mean image", e.baseline);
+}
+
 // ---------------------------------------------------------------------------
 int main(int argc, char** argv) {
   Settings s;
   const hg::LessonInfo info{
       .name = "04_sparse",
       .summary = "the sparse autoencoder: 1000 units, L = ‖x − x̂‖² + β Σ KL(ρ ‖ ρ̂_j)",
-      .epochs = 3,
-      .batch_size = 128,
-      .lr = 3e-3f,
+      .epochs = 3, .batch_size = 128, .lr = 3e-3f,
       .flags = {hg::flag("hidden", &s.hidden, "units in the hidden layer", 1, 4096),
                 hg::flag("rho", &s.rho, "target mean activation ρ", 1e-4, 0.9999),
                 hg::flag("beta", &s.beta, "weight β of the sparsity penalty", 0, 1e4),
@@ -388,60 +436,10 @@ int main(int argc, char** argv) {
     train_sparse(lesson, data, sparse, s);
     const hg::Tensor dense_h = codes(dense, test), sparse_h = codes(sparse, test);
     const Sparsity sp = how_sparse(lesson, data, dense_h, sparse_h, dense, sparse, s);
-
-    lesson.step(5, "What does sparsity cost in reconstruction?",
-                "The penalty trades reconstruction for selectivity: a few units "
-                "on per image instead of many mixed softly.");
-    const hg::Tensor dense_x = reconstructions(dense, test);
-    const hg::Tensor sparse_x = reconstructions(sparse, test);
-    const double dense_error = hg::error_per_pixel(test, dense_x);
-    const double sparse_error = hg::error_per_pixel(test, sparse_x);
-    const double baseline = lessons::mean_image_error(data.train, data.test);
-    std::printf("test error per pixel: no penalty %.5f, sparse %.5f, the mean "
-                "image %.5f\n", dense_error, sparse_error, baseline);
-    const int shown = std::min(12, data.test.size());
-    hg::write_png(lesson.out_path("reconstructions.png"),
-                  hg::triples_grid(test, dense_x, sparse_x, data.test.height,
-                                   data.test.width, shown, shown, {.scale = 2}));
-    lesson.figure("reconstructions.png", "test images, the unpenalised model, "
-                  "the sparse one (blurrier: the price of sparsity)");
-
+    const Errors e = cost(lesson, data, dense, sparse);
     const Features f = classifiers(lesson, data, dense, sparse, dense_h, sparse_h, s);
     const ExactZeros z = l1_exact_zeros(lesson, data, s, rng);
-
-    lesson.step(8, "The numbers", "Everything measured on the test set.");
-    const struct {
-      const char *key, *label;
-      double value;
-    } results[] = {
-        {"hidden", "hidden units", s.hidden},
-        {"rho", "target mean activation ρ", s.rho},
-        {"beta", "sparsity weight β", s.beta},
-        {"dense_mean_activation", "no penalty: mean activation", sp.dense_mean},
-        {"sparse_mean_activation", "sparse: mean activation", sp.sparse_mean},
-        {"sparse_rho_off", "sparse: |mean activation − ρ| / ρ",
-         std::fabs(sp.sparse_mean - s.rho) / s.rho},
-        {"dense_on_fraction", "no penalty: fraction of h > 0.5", sp.dense_on},
-        {"sparse_on_fraction", "sparse: fraction of h > 0.5", sp.sparse_on},
-        {"mean_image_error", "the mean image: test error per pixel", baseline},
-        {"dense_test_error", "no penalty: test error per pixel", dense_error},
-        {"sparse_test_error", "sparse: test error per pixel", sparse_error},
-        {"pixels_accuracy", "softmax on pixels: test accuracy", f.pixels},
-        {"dense_codes_accuracy", "softmax on dense codes: test accuracy", f.dense},
-        {"codes_accuracy", "softmax on sparse codes: test accuracy", f.sparse},
-        {"l1_subgradient_zero_fraction", "L1 subgradient: weights |w| < 1e-6", z.sub_zero},
-        {"l1_subgradient_small_fraction", "L1 subgradient: weights |w| < 1e-3", z.sub_small},
-        {"l1_proximal_zero_fraction", "L1 soft-threshold: weights |w| < 1e-6", z.prox_zero},
-        {"l1_proximal_small_fraction", "L1 soft-threshold: weights |w| < 1e-3", z.prox_small},
-        {"l1_subgradient_test_error", "L1 subgradient: test error per pixel", z.sub_error},
-        {"l1_proximal_test_error", "L1 soft-threshold: test error per pixel", z.prox_error},
-    };
-    for (const auto& r : results) lesson.result(r.key, r.label, r.value);
-    const std::pair<const char*, double> runs[] = {
-        {"the unpenalised model", dense_error}, {"the sparse model", sparse_error},
-        {"the L1 subgradient run", z.sub_error}, {"the L1 soft-threshold run", z.prox_error}};
-    for (const auto& [what, error] : runs)
-      lessons::warn_if_diverged(lesson, what, error, "mean image", baseline);
+    report(lesson, s, sp, e, f, z);
 
     lesson.try_this({
         {"--beta 0", "no sparsity penalty: the \"sparse\" model is the "

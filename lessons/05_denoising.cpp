@@ -43,6 +43,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common.hpp"
@@ -57,11 +58,9 @@ using hg::Var;
 // it a denoiser is only what it is trained on, not its shape.
 struct Autoencoder {
   hg::Linear encoder, decoder;
-
   Autoencoder(int inputs, int hidden, hg::Rng& rng)
       : encoder(inputs, hidden, rng, hg::Init::Xavier, "enc"),
         decoder(hidden, inputs, rng, hg::Init::Xavier, "dec") {}
-
   Var encode(Var x) { return sigmoid(encoder(x)); }  // h = σ(W_e x̃ + b_e)
   Var decode(Var h) { return sigmoid(decoder(h)); }  // x̂ = σ(W_d h + b_d)
   Var reconstruct(Var x) { return decode(encode(x)); }
@@ -69,10 +68,7 @@ struct Autoencoder {
 };
 
 // One kind of damage and how much of it (level 0: none).
-struct Noise {
-  hg::NoiseKind kind;
-  float level;  // σ, the fraction of pixels, or the stamp's opacity
-};
+struct Noise { hg::NoiseKind kind; float level; };  // level: σ, a fraction of pixels, an opacity
 
 // L for one batch: ‖x − x̂(x̃)‖², with x̃ drawn afresh each time an image
 // comes round, so the network never sees the same damage twice and cannot
@@ -96,11 +92,7 @@ Var batch_loss(Autoencoder& ae, hg::Tape& tape, const hg::Tensor& x, Noise noise
 
 // ---------------------------------------------------------------------------
 // Training and measuring.
-struct Setup {
-  hg::Lesson& lesson;
-  int epochs;
-  std::uint64_t seed;
-};
+struct Setup { hg::Lesson& lesson; int epochs; std::uint64_t seed; };
 
 // Trains `ae` on `train` under `noise` through the shared loop; every model
 // sees the same batches (the batch order's seed is fixed).
@@ -133,27 +125,25 @@ hg::Tensor noisy_test(const hg::Dataset& test, Noise noise, std::uint64_t seed) 
   return hg::corrupt(test.images, noise.kind, noise.level, test.height, test.width, rng);
 }
 
-// Grid rows: the first `count` rows of each of `groups`, one group a row.
-hg::Tensor stack_rows(const std::vector<const hg::Tensor*>& groups, int count) {
-  const int P = groups[0]->cols();
+// A picture of the first test images, one group a row: clean, noisy, answers.
+void write_rows(hg::Lesson& lesson, const std::string& file, const hg::Dataset& test,
+                const std::vector<const hg::Tensor*>& groups) {
+  const int count = std::min(12, test.size()), P = groups[0]->cols();
   hg::Tensor tiles(hg::Shape{int(groups.size()) * count, P});
   float* at = tiles.data();
-  for (const hg::Tensor* g : groups)
-    at = std::copy_n(g->data(), std::size_t(count) * P, at);
-  return tiles;
+  for (const hg::Tensor* g : groups) at = std::copy_n(g->data(), std::size_t(count) * P, at);
+  hg::write_png(lesson.out_path(file), hg::image_grid(tiles, test.height, test.width,
+                                                      int(groups.size()), count, {.scale = 2}));
 }
 
 // ---------------------------------------------------------------------------
 // The steps.
 struct Settings {
-  int hidden = 256;
+  int hidden = 256, hidden2 = 128;  // the codes of the first and second (step 5) levels
   std::string which = "all";
-  float sigma = 0.4f, mask = 0.5f, salt_pepper = 0.25f, stamp = 0.9f;
-  int hidden2 = 128;       // the second level's code (step 5)
-  float code_mask = 0.25f; // the second level's masking noise
-  int small_train = 300;   // the small training set of step 6
-  int small_epochs = 150;  // its epochs: a small set is gone through often
-  float sweep_test_sigma = 0.2f;  // step 6's test noise
+  float sigma = 0.4f, mask = 0.5f, salt_pepper = 0.25f, stamp = 0.9f, code_mask = 0.25f;
+  int small_train = 300, small_epochs = 150;  // step 6: a small set is gone through often
+  float sweep_test_sigma = 0.2f;
 };
 
 std::vector<Noise> choose_noises(hg::Lesson& lesson, const Settings& s) {
@@ -172,10 +162,15 @@ std::vector<Noise> choose_noises(hg::Lesson& lesson, const Settings& s) {
   return noises;
 }
 
-struct Denoiser {
-  Noise noise;
-  Autoencoder ae;
-};
+void train_plain(const Setup& s, const hg::Dataset& train, Autoencoder& plain) {
+  s.lesson.step(2, "The plain autoencoder, trained on clean images",
+                "The comparison: the same network trained to copy clean images. "
+                "Its code of 256 cannot copy every pixel either; whatever noise "
+                "it removes it removes by accident, the rest it passes on.");
+  fit(s, "plain", plain, train, {hg::NoiseKind::Gaussian, 0.0f});
+}
+
+struct Denoiser { Noise noise; Autoencoder ae; };
 
 std::vector<Denoiser> train_denoisers(const Setup& s, const hg::Dataset& train,
                                       const std::vector<Noise>& noises,
@@ -204,37 +199,29 @@ void psnr_table(hg::Lesson& lesson, const hg::Dataset& test, Autoencoder& plain,
               "output, the plain autoencoder's output from the same input.");
   std::printf("%-12s %10s %10s %10s %10s\n", "noise", "noisy", "denoised",
               "plain AE", "gain");
-  const int shown = std::min(12, test.size());
   for (Denoiser& d : denoisers) {
     const std::string name = hg::noise_name(d.noise.kind);
     const hg::Tensor noisy = noisy_test(test, d.noise, seed);
     const hg::Tensor denoised = reconstruct_all(d.ae, noisy);
     const hg::Tensor plain_out = reconstruct_all(plain, noisy);
-    const double p_noisy = hg::psnr(test.images, noisy);
-    const double p_denoised = hg::psnr(test.images, denoised);
-    const double p_plain = hg::psnr(test.images, plain_out);
+    const double p_noisy = hg::psnr(test.images, noisy), p_plain = hg::psnr(test.images, plain_out),
+                 p_denoised = hg::psnr(test.images, denoised);
     std::printf("%-12s %7.2f dB %7.2f dB %7.2f dB %+7.2f dB\n", name.c_str(),
                 p_noisy, p_denoised, p_plain, p_denoised - p_noisy);
     lesson.result(name + "_noisy_psnr", name + ": noisy vs clean, PSNR dB", p_noisy);
-    lesson.result(name + "_denoised_psnr", name + ": denoised vs clean, PSNR dB",
-                  p_denoised);
+    lesson.result(name + "_denoised_psnr", name + ": denoised vs clean, PSNR dB", p_denoised);
     lesson.result(name + "_plain_psnr", name + ": plain AE on noisy, PSNR dB", p_plain);
     lesson.result(name + "_gain_db", name + ": denoiser's gain, dB", p_denoised - p_noisy);
     lessons::warn_if_diverged(lesson, "the " + name + " denoiser", std::pow(10, -p_denoised / 10),
                               "mean image", mean_error);
     const std::string file = "denoise_" + name + ".png";
-    hg::write_png(lesson.out_path(file),
-                  hg::image_grid(stack_rows({&test.images, &noisy, &denoised, &plain_out},
-                                            shown),
-                                 test.height, test.width, 4, shown, {.scale = 2}));
+    write_rows(lesson, file, test, {&test.images, &noisy, &denoised, &plain_out});
     lesson.figure(file, "rows: clean, " + name + ", denoised, the plain "
                   "autoencoder on the same noisy input");
   }
 }
 
-struct Stacked {
-  double level1_psnr, stack_psnr, level1_accuracy, level2_accuracy;
-};
+struct Stacked { double level1_psnr, stack_psnr, level1_accuracy, level2_accuracy; };
 
 Stacked stack_second_level(const Setup& s, const hg::LessonData& data,
                            Denoiser& first, const Settings& set) {
@@ -276,11 +263,8 @@ Stacked stack_second_level(const Setup& s, const hg::LessonData& data,
               100 * r.level1_accuracy);
   std::printf("%-26s %11.2f dB %21.2f%%\n", "levels 1 + 2 (code h2)", r.stack_psnr,
               100 * r.level2_accuracy);
-  const int shown = std::min(12, data.test.size());
-  hg::write_png(s.lesson.out_path("stacked.png"),
-                hg::image_grid(stack_rows({&data.test.images, &noisy, &level1_out,
-                                           &stack_out}, shown),
-                               data.test.height, data.test.width, 4, shown, {.scale = 2}));
+  write_rows(s.lesson, "stacked.png", data.test,
+             {&data.test.images, &noisy, &level1_out, &stack_out});
   s.lesson.figure("stacked.png", "rows: clean, noisy, the first level's "
                   "answer, the two-level stack's answer");
   return r;
@@ -343,15 +327,57 @@ float best_level(const Sweep& r, const std::vector<double>& psnr) {
   return r.levels[std::max_element(psnr.begin(), psnr.end()) - psnr.begin()];
 }
 
+void report(hg::Lesson& lesson, const hg::LessonData& data, const Settings& set,
+            Autoencoder& plain, double mean_error, Noise first_noise, const Stacked& st,
+            const Sweep& sw) {
+  lesson.step(7, "The numbers",
+              "PSNR on the test set throughout. Where the course stops: "
+              "colourisation (grey in, colour out) is denoising's sibling, "
+              "but it needs colour images, and these are grey.");
+  const double plain_error = hg::error_per_pixel(data.test.images,
+                                                 reconstruct_all(plain, data.test.images));
+  lesson.result("hidden", "code size", set.hidden);
+  lesson.result("mean_image_psnr", "the mean image, PSNR dB", -10 * std::log10(mean_error));
+  lesson.result("plain_clean_psnr", "plain AE on clean test images, PSNR dB",
+                -10 * std::log10(plain_error));
+  const std::string first = hg::noise_name(first_noise.kind);
+  lesson.result("stacked_denoising_level1_psnr", "stacked (" + first +
+                "): level 1 on noisy test, PSNR dB", st.level1_psnr);
+  lesson.result("stacked_denoising_stack_psnr", "stacked: levels 1 + 2, PSNR dB",
+                st.stack_psnr);
+  lesson.result("stacked_denoising_level1_accuracy", "stacked: classifier on h1",
+                st.level1_accuracy);
+  lesson.result("stacked_denoising_level2_accuracy", "stacked: classifier on h2",
+                st.level2_accuracy);
+  for (std::size_t i = 0; i < sw.levels.size(); ++i) {
+    char key[64], label[64];
+    std::snprintf(key, sizeof key, "small_data_sigma_%g_", sw.levels[i]);
+    std::snprintf(label, sizeof label, "trained at σ = %g: PSNR dB, ", sw.levels[i]);
+    const std::string k(key), l(label);
+    lesson.result(k + "small_clean_psnr", l + "small set, clean", sw.small_clean[i]);
+    lesson.result(k + "full_clean_psnr", l + "full set, clean", sw.full_clean[i]);
+    lesson.result(k + "small_noisy_psnr", l + "small set, σ_test", sw.small_noisy[i]);
+    lesson.result(k + "full_noisy_psnr", l + "full set, σ_test", sw.full_noisy[i]);
+  }
+  lesson.result("small_data_train_size", "small set: training images",
+                std::min(set.small_train, data.train.size()));
+  lesson.result("small_data_test_sigma", "σ_test", set.sweep_test_sigma);
+  for (const auto& [key, what, psnr] :
+       {std::tuple{"small_data_best_sigma_clean", "best σ, small set, clean", &sw.small_clean},
+        std::tuple{"full_data_best_sigma_clean", "best σ, full set, clean", &sw.full_clean},
+        std::tuple{"small_data_best_sigma_noisy", "best σ, small set, σ_test", &sw.small_noisy},
+        std::tuple{"full_data_best_sigma_noisy", "best σ, full set, σ_test", &sw.full_noisy}})
+    lesson.result(key, what, best_level(sw, *psnr));
+  lessons::warn_if_diverged(lesson, "the plain model", plain_error, "mean image", mean_error);
+}
+
 // ---------------------------------------------------------------------------
 int main(int argc, char** argv) {
   Settings set;
   const hg::LessonInfo info{
       .name = "05_denoising",
       .summary = "the denoising autoencoder: x̂ = f(corrupt(x)), L = ‖x − x̂‖²",
-      .epochs = 4,
-      .batch_size = 128,
-      .lr = 2e-3f,
+      .epochs = 4, .batch_size = 128, .lr = 2e-3f,
       .flags = {hg::flag("hidden", &set.hidden, "units in the code h", 1, 4096),
                 hg::flag("noise", &set.which, "all, gaussian, mask, salt-pepper or stamp"),
                 hg::flag("sigma", &set.sigma, "Gaussian noise: standard deviation σ", 0, 10),
@@ -377,61 +403,15 @@ int main(int argc, char** argv) {
     const hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
     std::printf("train %d, test %d images%s\n", data.train.size(), data.test.size(),
                 data.synthetic ? " (synthetic shapes)" : "");
-
-    lesson.step(2, "The plain autoencoder, trained on clean images",
-                "The comparison: the same network trained to copy clean images. "
-                "Its code of 256 cannot copy every pixel either; whatever noise "
-                "it removes it removes by accident, the rest it passes on.");
     Autoencoder plain(data.train.pixels(), set.hidden, rng);
     const Autoencoder start = plain;  // every denoiser starts here too
-    fit(s, "plain", plain, data.train, {hg::NoiseKind::Gaussian, 0.0f});
+    train_plain(s, data.train, plain);
     std::vector<Denoiser> denoisers = train_denoisers(s, data.train, noises, start);
     const double mean_error = lessons::mean_image_error(data.train, data.test);
     psnr_table(lesson, data.test, plain, denoisers, o.seed, mean_error);
     const Stacked st = stack_second_level(s, data, denoisers.front(), set);
     const Sweep sw = noise_for_small_data(s, data, plain, start, denoisers, set);
-
-    lesson.step(7, "The numbers",
-                "PSNR on the test set throughout. Where the course stops: "
-                "colourisation (grey in, colour out) is denoising's sibling, "
-                "but it needs colour images, and these are grey.");
-    const double plain_error = hg::error_per_pixel(data.test.images,
-                                                   reconstruct_all(plain, data.test.images));
-    lesson.result("hidden", "code size", set.hidden);
-    lesson.result("mean_image_psnr", "the mean image, PSNR dB", -10 * std::log10(mean_error));
-    lesson.result("plain_clean_psnr", "plain AE on clean test images, PSNR dB",
-                  -10 * std::log10(plain_error));
-    const std::string first = hg::noise_name(denoisers.front().noise.kind);
-    lesson.result("stacked_denoising_level1_psnr", "stacked (" + first +
-                  "): level 1 on noisy test, PSNR dB", st.level1_psnr);
-    lesson.result("stacked_denoising_stack_psnr", "stacked: levels 1 + 2, PSNR dB",
-                  st.stack_psnr);
-    lesson.result("stacked_denoising_level1_accuracy", "stacked: classifier on h1",
-                  st.level1_accuracy);
-    lesson.result("stacked_denoising_level2_accuracy", "stacked: classifier on h2",
-                  st.level2_accuracy);
-    for (std::size_t i = 0; i < sw.levels.size(); ++i) {
-      char key[64], label[64];
-      std::snprintf(key, sizeof key, "small_data_sigma_%g_", sw.levels[i]);
-      std::snprintf(label, sizeof label, "trained at σ = %g: PSNR dB, ", sw.levels[i]);
-      const std::string k(key), l(label);
-      lesson.result(k + "small_clean_psnr", l + "small set, clean", sw.small_clean[i]);
-      lesson.result(k + "full_clean_psnr", l + "full set, clean", sw.full_clean[i]);
-      lesson.result(k + "small_noisy_psnr", l + "small set, σ_test", sw.small_noisy[i]);
-      lesson.result(k + "full_noisy_psnr", l + "full set, σ_test", sw.full_noisy[i]);
-    }
-    lesson.result("small_data_train_size", "small set: training images",
-                  std::min(set.small_train, data.train.size()));
-    lesson.result("small_data_test_sigma", "σ_test", set.sweep_test_sigma);
-    lesson.result("small_data_best_sigma_clean", "best σ, small set, clean",
-                  best_level(sw, sw.small_clean));
-    lesson.result("full_data_best_sigma_clean", "best σ, full set, clean",
-                  best_level(sw, sw.full_clean));
-    lesson.result("small_data_best_sigma_noisy", "best σ, small set, σ_test",
-                  best_level(sw, sw.small_noisy));
-    lesson.result("full_data_best_sigma_noisy", "best σ, full set, σ_test",
-                  best_level(sw, sw.full_noisy));
-    lessons::warn_if_diverged(lesson, "the plain model", plain_error, "mean image", mean_error);
+    report(lesson, data, set, plain, mean_error, denoisers.front().noise, st, sw);
 
     lesson.try_this({
         {"--noise stamp --stamp 0.5", "a faint mark: the stamped image is already "

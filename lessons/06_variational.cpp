@@ -41,6 +41,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numeric>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -82,12 +83,9 @@ Var reparameterise(Var mu, Var logvar, hg::Rng& rng) {
   return mu + exp(0.5f * logvar) * mu.tape().input(eps);
 }
 
-// The loss per image (summed over pixels and latent units, averaged over
-// the batch), in its two parts. One draw of z per image: the batch
-// averages the noise.
-struct NegElbo {
-  Var rec, kl;
-};
+// The loss per image (summed over pixels and units, batch mean), in its two
+// parts. One draw of z per image: the batch averages the noise.
+struct NegElbo { Var rec, kl; };
 NegElbo negative_elbo(VAE& vae, Var x, hg::Rng& rng) {
   Var h = relu(vae.hidden(x));
   Var mu = vae.to_mu(h), logvar = vae.to_logvar(h);
@@ -98,10 +96,7 @@ NegElbo negative_elbo(VAE& vae, Var x, hg::Rng& rng) {
 
 // ---------------------------------------------------------------------------
 // Measuring and decoding, forward only.
-struct Parts {
-  double rec = 0, kl = 0;
-  double total() const { return rec + kl; }
-};
+struct Parts { double rec = 0, kl = 0; double total() const { return rec + kl; } };
 
 // The −ELBO over a set, ε from a fixed seed: two calls see the same noise.
 Parts evaluate(VAE& vae, const hg::Dataset& data, std::uint64_t seed) {
@@ -111,14 +106,16 @@ Parts evaluate(VAE& vae, const hg::Dataset& data, std::uint64_t seed) {
   for (const hg::Batch& batch : hg::Batches(data, 500)) {
     tape.clear();
     const NegElbo l = negative_elbo(vae, tape.input(batch.images), noise);
-    sum.rec += l.rec.item() * batch.size();
-    sum.kl += l.kl.item() * batch.size();
+    sum.rec += l.rec.item() * batch.size(), sum.kl += l.kl.item() * batch.size();
   }
   return {sum.rec / data.size(), sum.kl / data.size()};
 }
 
 hg::Tensor encode_mu(VAE& vae, const hg::Tensor& images) {
   return lessons::forward_all(images, [&](Var x) { return vae.mu(x); });
+}
+hg::Tensor encode_logvar(VAE& vae, const hg::Tensor& images) {
+  return lessons::forward_all(images, [&](Var x) { return vae.logvar(x); });
 }
 hg::Tensor decode(VAE& vae, const hg::Tensor& z) {  // σ(decode(z)): the generator
   return lessons::forward_all(z, [&](Var c) { return sigmoid(vae.decode_logits(c)); });
@@ -179,14 +176,10 @@ hg::Tensor moved(const hg::Tensor& z, const std::vector<double>& shift, double a
 // E[L_k] ≤ log p(x) for every k, rising towards it as k grows, and L_k ≥
 // the ELBO estimate from the same draws. Returned negated, in nats per
 // image: −L_k lies above −log p(x) in expectation; it is not −log p(x).
-struct Bounds {
-  double neg_elbo = 0, neg_iw = 0;
-};
+struct Bounds { double neg_elbo = 0, neg_iw = 0; };
 Bounds importance_weighted(VAE& vae, const hg::Dataset& data, int k, hg::Rng& rng) {
   const int L = vae.latent(), P = data.pixels();
-  const hg::Tensor mu = encode_mu(vae, data.images);
-  const hg::Tensor logvar =
-      lessons::forward_all(data.images, [&](Var x) { return vae.logvar(x); });
+  const hg::Tensor mu = encode_mu(vae, data.images), logvar = encode_logvar(vae, data.images);
   std::vector<double> logw(std::size_t(data.size()) * k);  // (N, k)
   hg::Tensor eps(mu.shape()), z(mu.shape());
   for (int s = 0; s < k; ++s) {
@@ -214,10 +207,9 @@ Bounds importance_weighted(VAE& vae, const hg::Dataset& data, int k, hg::Rng& rn
 }
 
 // ---------------------------------------------------------------------------
-// The steps. Each opens with what it does and what to look for.
+// The steps.
 struct Settings {
-  int latent = 20, hidden = 400, ae_epochs = 5;
-  int iw_samples = 100, iw_images = 1000;
+  int latent = 20, hidden = 400, ae_epochs = 5, iw_samples = 100, iw_images = 1000;
 };
 
 // Trains with Adam through the harness (NaN stop, --step stops, checkpoint,
@@ -257,10 +249,7 @@ hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng, double& mean_bce) {
   return data;
 }
 
-struct Trained {
-  Parts untrained, test;
-  double last_train = 0;
-};
+struct Trained { Parts untrained, test; double last_train = 0; };
 
 Trained train_vae(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, double mean_bce) {
   lesson.step(2, "Train the VAE: why its code can be sampled",
@@ -301,23 +290,20 @@ Trained train_vae(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, doub
   return t;
 }
 
-// A unit whose average KL is ~0 has q(z_j|x) = N(0, 1) for every image: it
-// costs nothing and carries nothing.
 int active_units(hg::Lesson& lesson, VAE& vae, const hg::Dataset& test) {
   lesson.step(3, "How many latent units does the model use?",
               "The KL of each unit, ½(μ_j² + σ_j² − log σ_j² − 1), averaged over "
               "the test images; a unit above 0.01 nats counts as used. The KL "
               "charges every unit for what it carries, so the VAE switches off "
               "the units it cannot afford: look at how many there are.");
-  const hg::Tensor mu = encode_mu(vae, test.images);
-  const hg::Tensor lv = lessons::forward_all(test.images, [&](Var x) { return vae.logvar(x); });
+  const hg::Tensor mu = encode_mu(vae, test.images), lv = encode_logvar(vae, test.images);
   std::vector<double> kl(vae.latent(), 0.0);
   for (int n = 0; n < test.size(); ++n)
     for (int j = 0; j < vae.latent(); ++j)
       kl[j] += 0.5 * (mu.at(n, j) * mu.at(n, j) + std::exp(lv.at(n, j)) - lv.at(n, j) - 1) /
                test.size();
   std::vector<int> unit(vae.latent());  // the units, most KL first
-  for (int j = 0; j < vae.latent(); ++j) unit[j] = j;
+  std::iota(unit.begin(), unit.end(), 0);
   std::sort(unit.begin(), unit.end(), [&](int a, int b) { return kl[a] > kl[b]; });
   int used = 0;
   std::printf("KL per unit, largest first (nats):");
@@ -378,15 +364,9 @@ double sampling(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data,
   return bce;
 }
 
-// An attribute vector v = (mean μ of class `to`) − (mean μ of class `from`),
-// over the training images, added to the codes of `from`'s test images.
-// Judged in pixels: the share of decodings nearer the mean `to` image than
-// the mean `from` image, at μ, at μ + v, and at μ + r for a random r as
-// long as v (the control: does any push that far do it?).
-struct Attribute {
-  int from, to;
-  double before = 0, after = 0, random = 0;
-};
+// One attribute vector from class `from` to class `to` (step 5), and the share
+// of `from`'s decodings nearer the mean `to` image at μ, μ + v and μ + random.
+struct Attribute { int from, to; double before = 0, after = 0, random = 0; };
 
 // Measures `a` and returns its strip: 4 rows, μ + α v for α = 0, ¼, …, 1½.
 hg::Tensor attribute(VAE& vae, const hg::LessonData& data, Attribute& a, hg::Rng& rng) {
@@ -473,6 +453,38 @@ Bounds iw_bound(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, const 
   return b;
 }
 
+void report(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s, double mean_bce,
+            const Trained& t, int used, double ae_bce, const std::vector<Attribute>& attr,
+            const Bounds& iw) {
+  lesson.step(7, "The numbers", "In nats per test image. The plain autoencoder "
+              "reconstructs better than the VAE, which pays for a space it can sample.");
+  lesson.result("mean_image_bce", "mean image: BCE per test image", mean_bce);
+  lesson.result("untrained_neg_elbo", "untrained VAE: test −ELBO", t.untrained.total());
+  lesson.result("train_neg_elbo", "VAE: last epoch's training −ELBO", t.last_train);
+  lesson.result("test_neg_elbo", "VAE: test −ELBO", t.test.total());
+  lesson.result("test_rec", "  of which reconstruction (BCE)", t.test.rec);
+  lesson.result("test_kl", "  of which KL(q(z|x) ‖ N(0, I))", t.test.kl);
+  lesson.result("latent_units", "latent units", s.latent);
+  lesson.result("active_units", "  of which used (mean KL > 0.01 nats)", used);
+  for (const Attribute& a : attr) {
+    const std::string& to = data.test.class_names[a.to];
+    const std::string what = data.test.class_names[a.from] + " → " + to + ": ",
+        key = "attribute_" + std::to_string(a.from) + "_to_" + std::to_string(a.to);
+    lesson.result(key + "_before", what + "nearer the mean " + to + ", at μ", a.before);
+    lesson.result(key + "_after", what + "nearer the mean " + to + ", at μ + v", a.after);
+    lesson.result(key + "_random", what + "nearer, at μ + random (|v|)", a.random);
+  }
+  lesson.result("ae_test_bce", "plain autoencoder: test BCE", ae_bce);
+  lesson.result("iw_samples", "k, draws per image of the bound", s.iw_samples);
+  lesson.result("iw_neg_elbo", "−ELBO on the bound's test images", iw.neg_elbo);
+  lesson.result("iw_neg_bound", "−L_k, the importance-weighted bound (≥ −log p(x))",
+                iw.neg_iw);
+  const double P = data.test.pixels();  // per pixel: the warning's unit
+  for (const auto& [what, nats] : {std::pair{"the VAE (−ELBO)", t.test.total()},
+                                   std::pair{"the plain autoencoder (BCE)", ae_bce}})
+    lessons::warn_if_diverged(lesson, what, nats / P, "mean image", mean_bce / P);
+}
+
 // ---------------------------------------------------------------------------
 int main(int argc, char** argv) {
   Settings s;
@@ -498,36 +510,7 @@ int main(int argc, char** argv) {
     const double ae_bce = sampling(lesson, vae, data, s, rng);
     const std::vector<Attribute> attr = attributes(lesson, vae, data);
     const Bounds iw = iw_bound(lesson, vae, data, s);
-
-    lesson.step(7, "The numbers", "In nats per test image. The plain autoencoder "
-                "reconstructs better than the VAE, which pays for a space it can sample.");
-    lesson.result("mean_image_bce", "mean image: BCE per test image", mean_bce);
-    lesson.result("untrained_neg_elbo", "untrained VAE: test −ELBO", t.untrained.total());
-    lesson.result("train_neg_elbo", "VAE: last epoch's training −ELBO", t.last_train);
-    lesson.result("test_neg_elbo", "VAE: test −ELBO", t.test.total());
-    lesson.result("test_rec", "  of which reconstruction (BCE)", t.test.rec);
-    lesson.result("test_kl", "  of which KL(q(z|x) ‖ N(0, I))", t.test.kl);
-    lesson.result("latent_units", "latent units", s.latent);
-    lesson.result("active_units", "  of which used (mean KL > 0.01 nats)", used);
-    for (const Attribute& a : attr) {
-      const std::string& from = data.test.class_names[a.from];
-      const std::string& to = data.test.class_names[a.to];
-      const std::string key = "attribute_" + std::to_string(a.from) + "_to_" +
-                              std::to_string(a.to), what = from + " → " + to + ": ";
-      lesson.result(key + "_before", what + "nearer the mean " + to + ", at μ", a.before);
-      lesson.result(key + "_after", what + "nearer the mean " + to + ", at μ + v", a.after);
-      lesson.result(key + "_random", what + "nearer, at μ + random (|v|)", a.random);
-    }
-    lesson.result("ae_test_bce", "plain autoencoder: test BCE", ae_bce);
-    lesson.result("iw_samples", "k, draws per image of the bound", s.iw_samples);
-    lesson.result("iw_neg_elbo", "−ELBO on the bound's test images", iw.neg_elbo);
-    lesson.result("iw_neg_bound", "−L_k, the importance-weighted bound (≥ −log p(x))",
-                  iw.neg_iw);
-    const double P = data.test.pixels();
-    const std::pair<const char*, double> runs[] = {{"the VAE (−ELBO)", t.test.total()},
-                                                   {"the plain autoencoder (BCE)", ae_bce}};
-    for (const auto& [what, nats] : runs)  // per pixel: the warning's unit
-      lessons::warn_if_diverged(lesson, what, nats / P, "mean image", mean_bce / P);
+    report(lesson, data, s, mean_bce, t, used, ae_bce, attr, iw);
 
     lesson.try_this({
         {"--latent 50",

@@ -65,15 +65,12 @@ using hg::Var;
 // needs it (and the encoder's W_e, whose rows it measures).
 struct Autoencoder {
   hg::Linear encoder, decoder;
-
   Autoencoder(int pixels, int code_size, hg::Rng& rng)
       : encoder(pixels, code_size, rng, hg::Init::Xavier, "enc"),
         decoder(code_size, pixels, rng, hg::Init::Xavier, "dec") {}
-
   Var encode(Var x) { return sigmoid(encoder(x)); }      // h = σ(W_e x + b_e)
   Var decode(Var h) { return sigmoid(decoder(h)); }      // x̂ = σ(W_d h + b_d)
   Var reconstruct(Var x) { return decode(encode(x)); }
-
   hg::ParameterList params() { return hg::params(encoder, decoder); }
 };
 
@@ -125,9 +122,7 @@ double rms_displacement(Autoencoder& ae, const hg::Tensor& images,
 // (code × code, small). Returns, over the first `count` rows of `images`,
 // the rms of σ_max and the mean of (‖J‖_F/√D) / σ_max: how much of the
 // worst direction's move a random direction gets.
-struct WorstDirection {
-  double rms_sigma_max, random_over_worst;
-};
+struct WorstDirection { double rms_sigma_max, random_over_worst; };
 WorstDirection worst_direction(Autoencoder& ae, const hg::Tensor& images, int count) {
   const hg::Tensor& W = ae.encoder.W().value;  // (code, D)
   const int C = W.rows(), D = W.cols();
@@ -172,10 +167,7 @@ int units_in_use(const hg::Tensor& h) {
   int used = 0;
   for (int j = 0; j < h.cols(); ++j) {
     double s = 0, s2 = 0;
-    for (int n = 0; n < h.rows(); ++n) {
-      s += h.at(n, j);
-      s2 += double(h.at(n, j)) * h.at(n, j);
-    }
+    for (int n = 0; n < h.rows(); ++n) s += h.at(n, j), s2 += double(h.at(n, j)) * h.at(n, j);
     const double mean = s / h.rows();
     used += std::sqrt(std::max(0.0, s2 / h.rows() - mean * mean)) >= 0.05;
   }
@@ -194,11 +186,7 @@ void normalise_rows(hg::Tensor& u) {
 
 // ---------------------------------------------------------------------------
 // The steps.
-struct Settings {
-  int code_size = 64;
-  float lambda = 2.0f;
-  float delta = 0.1f;
-};
+struct Settings { int code_size = 64; float lambda = 2.0f, delta = 0.1f; };
 
 hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng) {
   lesson.step(1, "Load Fashion-MNIST",
@@ -252,10 +240,16 @@ void train_contractive(hg::Lesson& lesson, const hg::LessonData& data,
   fit(lesson, "contractive", cae, data, s, s.lambda);
 }
 
-struct Sensitivity {
-  double plain_jac, cae_jac, plain_random, cae_random, plain_data, cae_data;
-  WorstDirection plain_worst, cae_worst;
-};
+// One model's sensitivities on the test images: ‖J‖_F, the code's move per
+// unit of ‖δ‖ along the random directions `u` and toward other images `v`,
+// and the worst direction.
+struct Sense { double jac, random, data; WorstDirection worst; };
+Sense sense(Autoencoder& ae, const hg::Tensor& test, const hg::Tensor& u, const hg::Tensor& v,
+            float delta) {
+  return {rms_jacobian_norm(ae, test), rms_displacement(ae, test, u, delta) / delta,
+          rms_displacement(ae, test, v, delta) / delta, worst_direction(ae, test, 1000)};
+}
+struct Sensitivity { Sense plain, cae; };
 
 Sensitivity how_far(hg::Lesson& lesson, const hg::Tensor& test, Autoencoder& plain,
                     Autoencoder& cae, const hg::Tensor& u, const Settings& s) {
@@ -269,33 +263,21 @@ Sensitivity how_far(hg::Lesson& lesson, const hg::Tensor& test, Autoencoder& pla
               "random one gets at least 1/√D of the worst (more, the more "
               "singular values J has of similar size). Look for the measured "
               "and predicted columns agreeing, and for the data/random ratio.");
-  Sensitivity r{};
-  r.plain_jac = rms_jacobian_norm(plain, test);
-  r.cae_jac = rms_jacobian_norm(cae, test);
-  r.plain_random = rms_displacement(plain, test, u, s.delta) / s.delta;
-  r.cae_random = rms_displacement(cae, test, u, s.delta) / s.delta;
   hg::Tensor v(test.shape());  // toward x', the next test image
   for (int n = 0; n < v.rows(); ++n)
     for (int i = 0; i < v.cols(); ++i)
       v.at(n, i) = test.at((n + 1) % v.rows(), i) - test.at(n, i);
   normalise_rows(v);
-  r.plain_data = rms_displacement(plain, test, v, s.delta) / s.delta;
-  r.cae_data = rms_displacement(cae, test, v, s.delta) / s.delta;
-  r.plain_worst = worst_direction(plain, test, 1000);
-  r.cae_worst = worst_direction(cae, test, 1000);
+  const Sensitivity r{sense(plain, test, u, v, s.delta), sense(cae, test, u, v, s.delta)};
   const double root_d = std::sqrt(double(test.cols()));
   std::printf("%-12s %9s %12s %12s %12s %14s\n", "", "‖J‖_F", "random δ",
               "‖J‖_F/√D", "toward x'", "rms σ_max(J)");
-  std::printf("%-12s %9.3f %12.4f %12.4f %12.4f %14.4f\n", "plain", r.plain_jac,
-              r.plain_random, r.plain_jac / root_d, r.plain_data,
-              r.plain_worst.rms_sigma_max);
-  std::printf("%-12s %9.3f %12.4f %12.4f %12.4f %14.4f\n", "contractive",
-              r.cae_jac, r.cae_random, r.cae_jac / root_d, r.cae_data,
-              r.cae_worst.rms_sigma_max);
+  for (const auto& [name, m] : {std::pair{"plain", r.plain}, std::pair{"contractive", r.cae}})
+    std::printf("%-12s %9.3f %12.4f %12.4f %12.4f %14.4f\n", name, m.jac, m.random,
+                m.jac / root_d, m.data, m.worst.rms_sigma_max);
   std::printf("a random direction moves the code by this fraction of the worst "
               "direction's move: plain %.3f, contractive %.3f (1/√D = %.3f)\n",
-              r.plain_worst.random_over_worst, r.cae_worst.random_over_worst,
-              1 / root_d);
+              r.plain.worst.random_over_worst, r.cae.worst.random_over_worst, 1 / root_d);
   return r;
 }
 
@@ -353,14 +335,55 @@ std::pair<int, int> pictures(hg::Lesson& lesson, const hg::LessonData& data,
   return {plain_units, cae_units};
 }
 
+void report(hg::Lesson& lesson, const hg::Dataset& test, const Settings& s, double mean_error,
+            Autoencoder& plain, Autoencoder& cae, const Sensitivity& r, std::pair<int, int> units) {
+  lesson.step(6, "The numbers",
+              "Errors and sensitivities on the test set, for both models.");
+  auto error = [&](Autoencoder& ae) {
+    return lessons::error_per_pixel(test, [&](Var x) { return ae.reconstruct(x); });
+  };
+  const double plain_error = error(plain), cae_error = error(cae);
+  const double root_d = std::sqrt(double(test.pixels()));
+  lesson.result("lambda", "lambda (weight of the penalty)", s.lambda);
+  lesson.result("mean_image_error", "mean image: test error per pixel", mean_error);
+  lesson.result("sensitivity_ratio", "contractive / plain sensitivity",
+                r.cae.random / r.plain.random);
+  lesson.result("inv_sqrt_d", "1 / sqrt(D), the least random / worst can be", 1 / root_d);
+  struct Row {
+    const char *key, *label;
+    double plain, cae;
+  };
+  const Row rows[] = {
+      {"test_error", "test error per pixel", plain_error, cae_error},
+      {"jacobian", "rms ||J_f(x)||_F", r.plain.jac, r.cae.jac},
+      {"sensitivity", "rms ||dh|| / ||delta||, random delta", r.plain.random, r.cae.random},
+      {"predicted_sensitivity", "||J||_F / sqrt(D), predicted", r.plain.jac / root_d,
+       r.cae.jac / root_d},
+      {"data_sensitivity", "rms ||dh|| / ||delta||, toward x'", r.plain.data, r.cae.data},
+      {"data_over_random", "data / random sensitivity", r.plain.data / r.plain.random,
+       r.cae.data / r.cae.random},
+      {"worst_gain", "rms sigma_max(J), the worst direction", r.plain.worst.rms_sigma_max,
+       r.cae.worst.rms_sigma_max},
+      {"random_over_worst", "random / worst direction", r.plain.worst.random_over_worst,
+       r.cae.worst.random_over_worst},
+      {"units_in_use", "code units in use", double(units.first), double(units.second)}};
+  for (const Row& row : rows) {
+    const std::string key = row.key, label = row.label;
+    lesson.result("plain_" + key, "plain: " + label, row.plain);
+    lesson.result("cae_" + key, "contractive: " + label, row.cae);
+  }
+  lessons::warn_if_diverged(lesson, "the plain model", plain_error, "mean image", mean_error);
+  lessons::warn_if_diverged(lesson, "the contractive model", cae_error, "mean image",
+                            mean_error);
+}
+
 // ---------------------------------------------------------------------------
 int main(int argc, char** argv) {
   Settings s;
   const hg::LessonInfo info{
       .name = "08_contractive",
       .summary = "the contractive autoencoder: L = ‖x − x̂‖² + λ‖J_f(x)‖²_F",
-      .epochs = 10,
-      .batch_size = 128,
+      .epochs = 10, .batch_size = 128,
       .lr = 1e-2f,  // lesson 01's Adam rate for this one-layer model
       .flags = {hg::flag("code-size", &s.code_size, "units in the code h", 1, 784),
                 hg::flag("lambda", &s.lambda, "weight λ of the contractive penalty", 0, 1e4),
@@ -383,48 +406,8 @@ int main(int argc, char** argv) {
     u_rng.fill_normal(u, 0.0f, 1.0f);
     normalise_rows(u);
     const Sensitivity r = how_far(lesson, test, plain, cae, u, s);
-    const auto [plain_units, cae_units] = pictures(lesson, data, plain, cae, u);
-
-    lesson.step(6, "The numbers",
-                "Errors and sensitivities on the test set, for both models.");
-    auto error = [&](Autoencoder& ae) {
-      return lessons::error_per_pixel(data.test, [&](Var x) { return ae.reconstruct(x); });
-    };
-    const double plain_error = error(plain), cae_error = error(cae);
-    const double root_d = std::sqrt(double(test.cols()));
-    lesson.result("lambda", "lambda (weight of the penalty)", s.lambda);
-    lesson.result("mean_image_error", "mean image: test error per pixel", mean_error);
-    lesson.result("sensitivity_ratio", "contractive / plain sensitivity",
-                  r.cae_random / r.plain_random);
-    lesson.result("inv_sqrt_d", "1 / sqrt(D), the least random / worst can be", 1 / root_d);
-    struct Row {
-      const char *key, *label;
-      double plain, cae;
-    };
-    const Row rows[] = {
-        {"test_error", "test error per pixel", plain_error, cae_error},
-        {"jacobian", "rms ||J_f(x)||_F", r.plain_jac, r.cae_jac},
-        {"sensitivity", "rms ||dh|| / ||delta||, random delta", r.plain_random,
-         r.cae_random},
-        {"predicted_sensitivity", "||J||_F / sqrt(D), predicted", r.plain_jac / root_d,
-         r.cae_jac / root_d},
-        {"data_sensitivity", "rms ||dh|| / ||delta||, toward x'", r.plain_data, r.cae_data},
-        {"data_over_random", "data / random sensitivity", r.plain_data / r.plain_random,
-         r.cae_data / r.cae_random},
-        {"worst_gain", "rms sigma_max(J), the worst direction",
-         r.plain_worst.rms_sigma_max, r.cae_worst.rms_sigma_max},
-        {"random_over_worst", "random / worst direction", r.plain_worst.random_over_worst,
-         r.cae_worst.random_over_worst},
-        {"units_in_use", "code units in use", double(plain_units), double(cae_units)}};
-    for (const Row& row : rows) {
-      lesson.result(std::string("plain_") + row.key, std::string("plain: ") + row.label,
-                    row.plain);
-      lesson.result(std::string("cae_") + row.key, std::string("contractive: ") + row.label,
-                    row.cae);
-    }
-    lessons::warn_if_diverged(lesson, "the plain model", plain_error, "mean image", mean_error);
-    lessons::warn_if_diverged(lesson, "the contractive model", cae_error, "mean image",
-                              mean_error);
+    const std::pair<int, int> units = pictures(lesson, data, plain, cae, u);
+    report(lesson, data.test, s, mean_error, plain, cae, r, units);
 
     lesson.try_this({
         {"--lambda 0.5", "a weaker pull than the default λ = 2: the Jacobian and "
