@@ -255,6 +255,22 @@ void layer_table(hg::Lesson& lesson, ConvAutoencoder& conv, DenseAutoencoder& de
               count_params(dense.params()));
 }
 
+// relu(conv1(x)) for the first test image, one map per filter.
+void save_feature_maps(hg::Lesson& lesson, ConvAutoencoder& conv, const hg::Tensor& test) {
+  hg::Tape tape;
+  hg::Tensor first(hg::Shape{1, kSide * kSide});
+  std::copy_n(test.begin(), first.size(), first.begin());
+  hg::Tensor maps =
+      relu(conv.conv1(reshape(tape.input(first), hg::Shape{1, 1, kSide, kSide}))).value();
+  maps.reshape(hg::Shape{conv.c1, kSide * kSide});
+  hg::write_png(lesson.out_path("feature_maps.png"),
+                hg::filter_grid(maps, kSide, kSide, conv.c1, hg::FilterScale::MinMax,
+                                {.scale = 2}));
+  lesson.figure("feature_maps.png", "what each filter finds in the first test "
+                "image, each map on its own scale: outlines from one side, "
+                "filled regions, dark background");
+}
+
 // The figures of step 5: curves, reconstructions, filters, feature maps.
 void pictures(hg::Lesson& lesson, const hg::LessonData& data, ConvAutoencoder& conv,
               const Fit& conv_fit, const Fit& dense_fit, const hg::Tensor& conv_images,
@@ -282,24 +298,12 @@ void pictures(hg::Lesson& lesson, const hg::LessonData& data, ConvAutoencoder& c
                                 hg::FilterScale::Symmetric, {.scale = 16}));
   lesson.figure("filters.png", "the first layer's 3×3 filters, 0 as mid-grey: "
                 "light where a filter wants ink; edge and blob detectors");
-  hg::Tape tape;  // relu(conv1(x)) for the first test image, one map per filter
-  hg::Tensor first(hg::Shape{1, kSide * kSide});
-  std::copy_n(test.begin(), first.size(), first.begin());
-  hg::Tensor maps =
-      relu(conv.conv1(reshape(tape.input(first), hg::Shape{1, 1, kSide, kSide}))).value();
-  maps.reshape(hg::Shape{conv.c1, kSide * kSide});
-  hg::write_png(lesson.out_path("feature_maps.png"),
-                hg::filter_grid(maps, kSide, kSide, conv.c1, hg::FilterScale::MinMax,
-                                {.scale = 2}));
-  lesson.figure("feature_maps.png", "what each filter finds in the first test "
-                "image, each map on its own scale: outlines from one side, "
-                "filled regions, dark background");
+  save_feature_maps(lesson, conv, test);
 }
 
 struct Compared {
   double conv, dense;
 };
-
 
 Compared compare(hg::Lesson& lesson, const hg::LessonData& data,
                  ConvAutoencoder& conv, DenseAutoencoder& dense, const Fit& conv_fit,
@@ -370,6 +374,36 @@ Holes inpainting(hg::Lesson& lesson, const hg::LessonData& data, ConvAutoencoder
   return h;
 }
 
+// The table under step 7.
+void record(hg::Lesson& lesson, int channels, int hole, const Baselines& base,
+            ConvAutoencoder& conv, DenseAutoencoder& dense, const Fit& conv_fit,
+            const Fit& dense_fit, const Compared& err, const Holes& h) {
+  lesson.result("code_size", "code size", kCode);
+  lesson.result("channels", "conv1 filters (conv2 has twice as many)", channels);
+  lesson.result("mean_image_error", "mean image: test error per pixel", base.mean_image);
+  lesson.result("pca_test_error", "PCA (32): test error per pixel", base.pca);
+  lesson.result("conv_test_error", "conv autoencoder: test error per pixel", err.conv);
+  lesson.result("dense_test_error", "dense autoencoder: test error per pixel", err.dense);
+  lesson.result("conv_params", "conv autoencoder: parameters",
+                double(count_params(conv.params())));
+  lesson.result("dense_params", "dense autoencoder: parameters",
+                double(count_params(dense.params())));
+  lesson.result("conv_epoch_seconds", "conv: seconds per epoch", conv_fit.epoch_seconds);
+  lesson.result("dense_epoch_seconds", "dense: seconds per epoch", dense_fit.epoch_seconds);
+  lesson.result("hole", "side of the inpainting hole", hole);
+  lesson.result("hole_zero_error", "hole left at 0: error in the hole", h.zero);
+  lesson.result("hole_mean_error", "hole from the mean image: error in the hole", h.mean);
+  lesson.result("hole_plain_error", "plain conv AE: error in the hole", h.plain);
+  lesson.result("hole_inpaint_error", "inpainting net: error in the hole", h.inpaint);
+  lesson.result("inpaint_clean_error", "inpainting net on whole images: test error",
+                h.inpaint_clean);
+  const std::pair<const char*, double> runs[] = {
+      {"the conv autoencoder", err.conv}, {"the dense autoencoder", err.dense},
+      {"the inpainting network", h.inpaint_clean}};
+  for (const auto& [what, error] : runs)
+    lessons::warn_if_diverged(lesson, what, error, "mean image", base.mean_image);
+}
+
 // ---------------------------------------------------------------------------
 int main(int argc, char** argv) {
   int hole = 10, inpaint_epochs = 2, channels = 8;
@@ -411,31 +445,7 @@ int main(int argc, char** argv) {
     const Holes h = inpainting(lesson, data, conv, base, hole, inpaint_epochs);
 
     lesson.step(7, "The numbers", "Every model measured on the test set.");
-    lesson.result("code_size", "code size", kCode);
-    lesson.result("channels", "conv1 filters (conv2 has twice as many)", channels);
-    lesson.result("mean_image_error", "mean image: test error per pixel", base.mean_image);
-    lesson.result("pca_test_error", "PCA (32): test error per pixel", base.pca);
-    lesson.result("conv_test_error", "conv autoencoder: test error per pixel", err.conv);
-    lesson.result("dense_test_error", "dense autoencoder: test error per pixel", err.dense);
-    lesson.result("conv_params", "conv autoencoder: parameters",
-                  double(count_params(conv.params())));
-    lesson.result("dense_params", "dense autoencoder: parameters",
-                  double(count_params(dense.params())));
-    lesson.result("conv_epoch_seconds", "conv: seconds per epoch", conv_fit.epoch_seconds);
-    lesson.result("dense_epoch_seconds", "dense: seconds per epoch", dense_fit.epoch_seconds);
-    lesson.result("hole", "side of the inpainting hole", hole);
-    lesson.result("hole_zero_error", "hole left at 0: error in the hole", h.zero);
-    lesson.result("hole_mean_error", "hole from the mean image: error in the hole", h.mean);
-    lesson.result("hole_plain_error", "plain conv AE: error in the hole", h.plain);
-    lesson.result("hole_inpaint_error", "inpainting net: error in the hole", h.inpaint);
-    lesson.result("inpaint_clean_error", "inpainting net on whole images: test error",
-                  h.inpaint_clean);
-    const std::pair<const char*, double> runs[] = {
-        {"the conv autoencoder", err.conv}, {"the dense autoencoder", err.dense},
-        {"the inpainting network", h.inpaint_clean}};
-    for (const auto& [what, error] : runs)
-      lessons::warn_if_diverged(lesson, what, error, "mean image", base.mean_image);
-
+    record(lesson, channels, hole, base, conv, dense, conv_fit, dense_fit, err, h);
     lesson.try_this({
         {"--hole 16", "A hole a third of the image: the inpainting network's "
                       "error inside it stays close to the smaller hole's and "
