@@ -120,10 +120,7 @@ struct DeepAutoencoder {
 Var batch_loss(DeepAutoencoder& ae, Var x) { return mse(ae.reconstruct(x), x); }
 
 // ---------------------------------------------------------------------------
-struct Settings {
-  int code_size = 32, sweep_epochs = 6;
-  std::string init = "he";
-};
+struct Settings { int code_size = 32, sweep_epochs = 6; std::string init = "he"; };
 
 std::vector<int> widths_for(int pixels, int code_size) { return {pixels, 256, 64, code_size}; }
 
@@ -199,9 +196,7 @@ double rms(const hg::Tensor& t) {
 // RMS per unit of every hidden output (h₁, h₂, z, g₁, g₂) and of ∂L/∂ of it,
 // on one batch. `noise_at_output`: the loss ‖a − T‖² against large random
 // targets T, so that ∂L/∂a at the output is random noise.
-struct Signal {
-  std::vector<double> forward, backward;
-};
+struct Signal { std::vector<double> forward, backward; };
 Signal signal_at_init(DeepAutoencoder& ae, const hg::Tensor& images,
                       bool noise_at_output, hg::Rng& rng) {
   hg::Tape tape;
@@ -227,9 +222,7 @@ double predicted_factor(const hg::Linear& layer, bool relu_after) {
 
 // The table of step 3, one row per hidden output; per layer back from
 // output i to i + 1, the predicted factor and the two measured ones.
-struct BackFactors {
-  double predicted[4], random[4], real[4];
-};
+struct BackFactors { double predicted[4], random[4], real[4]; };
 BackFactors signal_table(DeepAutoencoder& he_ae, const Signal& he, const Signal& xa,
                          const Signal& noise) {
   const hg::Linear* layers[] = {&he_ae.encoder[0], &he_ae.encoder[1], &he_ae.encoder[2],
@@ -265,8 +258,8 @@ void initialisation(hg::Lesson& lesson, const hg::LessonData& data, const Settin
               "loss's own, which is far from random (one residual x̂ − x).");
   const hg::Dataset probe = hg::take(data.train, std::min(500, data.train.size()));
   const std::vector<int> widths = widths_for(data.train.pixels(), s.code_size);
-  hg::Rng he_rng(lesson.options().seed + 10), xavier_rng(lesson.options().seed + 10);
-  hg::Rng noise_rng(lesson.options().seed + 11);
+  const std::uint64_t seed = lesson.options().seed;
+  hg::Rng he_rng(seed + 10), xavier_rng(seed + 10), noise_rng(seed + 11);
   DeepAutoencoder he_ae(widths, he_rng, hg::Init::He);
   DeepAutoencoder xavier_ae(widths, xavier_rng, hg::Init::Xavier);
   const Signal he = signal_at_init(he_ae, probe.images, false, noise_rng);
@@ -311,21 +304,20 @@ double train_deep(hg::Lesson& lesson, const hg::LessonData& data, const Settings
   ae.start_at_mean(pca.mean);
   const lessons::Curves c = fit(lesson, "deep", ae, data, lesson.options().epochs,
                                 lesson.options().seed + 1, s.init);
-  const double pca_test = pca_error(pca, data.test, s.code_size);
-  const double error = test_error(ae, data.test);
+  const double pca_test = pca_error(pca, data.test, s.code_size),
+               error = test_error(ae, data.test);
   std::printf("test error per pixel: deep autoencoder %.5f, PCA(%d) %.5f\n", error,
               s.code_size, pca_test);
   std::vector<double> train_per_pixel;
   for (double l : c.train_loss) train_per_pixel.push_back(l / data.train.pixels());
   save_loss_plot(lesson, c, train_per_pixel, pca_test);
   const int shown = std::min(12, data.test.size());
+  const hg::Tensor& test = data.test.images;
+  const hg::Tensor deep_x = lessons::forward_all(test, [&](Var x) { return ae.reconstruct(x); });
   hg::write_png(lesson.out_path("reconstructions.png"),
-                hg::triples_grid(data.test.images,
-                                 lessons::forward_all(data.test.images,
-                                                      [&](Var x) { return ae.reconstruct(x); }),
-                                 pca_reconstruct(pca, data.test.images, s.code_size),
-                                 data.test.height, data.test.width, shown, shown,
-                                 {.scale = 2}));
+                hg::triples_grid(test, deep_x,
+                                 pca_reconstruct(pca, test, s.code_size), data.test.height,
+                                 data.test.width, shown, shown, {.scale = 2}));
   lesson.figure("reconstructions.png", "test images, the deep autoencoder's "
                 "reconstructions, PCA's: the deep model keeps more of each "
                 "garment's outline and its dark and light regions");
@@ -344,8 +336,7 @@ void save_code_size_plot(hg::Lesson& lesson, const std::vector<double>& sizes,
   hg::save_svg(lesson.out_path("code_size.svg"),
                hg::LinePlot{.title = "Lesson 2: test error against code size",
                             .x_label = "code size", .y_label = "mean (x - x̂)²",
-                            .series = {{"deep autoencoder", sizes, deep},
-                                       {"PCA", sizes, linear}},
+                            .series = {{"deep autoencoder", sizes, deep}, {"PCA", sizes, linear}},
                             .log_y = true});
   lesson.figure("code_size.svg", "test error against code size: the deep "
                 "model's error is furthest below PCA's for the smallest codes; "
@@ -387,9 +378,10 @@ hg::Tensor sweep(hg::Lesson& lesson, const hg::LessonData& data, const Settings&
   return codes_2d;
 }
 
-void scatter(const std::string& path, const std::string& title,
-             const hg::Tensor& codes, const hg::Dataset& data, int n,
-             const std::string& axis) {
+void scatter(hg::Lesson& lesson, const std::string& file, const std::string& title,
+             const hg::Tensor& codes, const hg::Dataset& data, const std::string& axis,
+             const std::string& caption) {
+  const int n = std::min(3000, data.size());
   hg::ScatterPlot plot{.title = title, .x_label = axis + " 1", .y_label = axis + " 2",
                        .x = {}, .y = {}, .labels = {}, .class_names = data.class_names};
   for (int i = 0; i < n; ++i) {
@@ -397,7 +389,8 @@ void scatter(const std::string& path, const std::string& title,
     plot.y.push_back(codes.at(i, 1));
     plot.labels.push_back(data.labels[i]);
   }
-  hg::save_svg(path, plot);
+  hg::save_svg(lesson.out_path(file), plot);
+  lesson.figure(file, caption);
 }
 
 void two_numbers(hg::Lesson& lesson, const hg::LessonData& data,
@@ -408,15 +401,12 @@ void two_numbers(hg::Lesson& lesson, const hg::LessonData& data,
               "variance; the deep encoder (the sweep's code-2 model) can fold "
               "and stretch before it flattens. Look for classes that PCA lets "
               "overlap and the deep code separates.");
-  const int n = std::min(3000, data.test.size());
-  scatter(lesson.out_path("codes_2d_deep.svg"), "Deep autoencoder, 2-D codes of test images",
-          codes_2d, data.test, n, "z");
-  scatter(lesson.out_path("codes_2d_pca.svg"), "PCA, first two coordinates of test images",
-          pca.encode(data.test.images), data.test, n, "PC");
-  lesson.figure("codes_2d_deep.svg", "the deep code-2 model: trousers, bags and "
-                "footwear get regions of their own; the tops still overlap");
-  lesson.figure("codes_2d_pca.svg", "PCA's plane: sandals and sneakers share a "
-                "streak, trousers lie on dresses");
+  scatter(lesson, "codes_2d_deep.svg", "Deep autoencoder, 2-D codes of test images",
+          codes_2d, data.test, "z", "the deep code-2 model: trousers, bags and "
+          "footwear get regions of their own; the tops still overlap");
+  scatter(lesson, "codes_2d_pca.svg", "PCA, first two coordinates of test images",
+          pca.encode(data.test.images), data.test, "PC", "PCA's plane: sandals and "
+          "sneakers share a streak, trousers lie on dresses");
 }
 
 // ---------------------------------------------------------------------------
@@ -425,9 +415,7 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "02_deep",
       .summary = "a deep autoencoder 784-256-64-32-64-256-784 (ReLU, He init) against PCA",
-      .epochs = 15,
-      .batch_size = 128,
-      .lr = 1e-3f,
+      .epochs = 15, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("code-size", &s.code_size, "units in the code z", 1, 784),
                 hg::flag("init", &s.init, "rule for the layers before a ReLU: he "
                          "(default) or xavier (steps 4 and 5)"),
