@@ -125,9 +125,7 @@ Var batch_loss(Model& model, Var h) { return mse(model.reconstruct(h), h); }
 // ---------------------------------------------------------------------------
 struct Settings {
   std::string activation = "sigmoid", optimizer = "adam";
-  int pretrain_epochs = 3;
-  float sgd_lr = 0.01f;
-  bool tied = false;
+  int pretrain_epochs = 3; float sgd_lr = 0.01f; bool tied = false;
 };
 
 // Trains `model` on `data` under the run name `name`, with the optimizer
@@ -208,9 +206,7 @@ hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng, const Settings& s) {
   return data;
 }
 
-struct Baselines {
-  double mean_image, pca;
-};
+struct Baselines { double mean_image, pca; };
 
 Baselines baselines(hg::Lesson& lesson, const hg::LessonData& data, int code_size) {
   lesson.step(2, "Two bars to clear: the mean image and PCA",
@@ -230,9 +226,8 @@ struct Greedy {
   double floor1_error;                        // floor 1 alone, test
 };
 
-Greedy pretrain(hg::Lesson& lesson, const hg::LessonData& data,
-                StackedAutoencoder& stacked, const std::vector<int>& sizes,
-                const Settings& s) {
+Greedy pretrain(hg::Lesson& lesson, const hg::LessonData& data, StackedAutoencoder& stacked,
+                const std::vector<int>& sizes, const Settings& s) {
   lesson.step(3, "Greedy pretraining, one floor at a time",
               "Floor k learns to reconstruct the codes of the frozen floors "
               "below it; each problem is shallow. After each epoch the partial "
@@ -256,8 +251,7 @@ Greedy pretrain(hg::Lesson& lesson, const hg::LessonData& data,
     if (k + 2 < sizes.size()) {  // freeze this floor; its codes feed the next
       inputs.images = lessons::forward_all(inputs.images,
                                            [&](Var h) { return floor.encode(h); });
-      inputs.height = 1;
-      inputs.width = inputs.images.cols();
+      inputs.height = 1, inputs.width = inputs.images.cols();
     }
   }
   save_filters(lesson, "filters_pretrained.png", stacked.floors[0].enc.W().value,
@@ -280,9 +274,8 @@ Trained train_stack(hg::Lesson& lesson, const std::string& name, const hg::Lesso
                     StackedAutoencoder& ae, const Settings& s, int epochs,
                     std::uint64_t seed, const std::string& filters_caption) {
   Trained t;
-  t.curves = fit(lesson, name, ae, data.train, epochs, s, seed, [&] {
-    return stack_error(ae, data.validation, ae.floors.size());
-  });
+  t.curves = fit(lesson, name, ae, data.train, epochs, s, seed,
+                 [&] { return stack_error(ae, data.validation, ae.floors.size()); });
   t.images = reconstruct_all(ae, data.test);
   t.error = hg::error_per_pixel(data.test.images, t.images);
   save_filters(lesson, "filters_" + name + ".png", ae.floors[0].enc.W().value, data.test,
@@ -296,8 +289,7 @@ double stacked_start(hg::Lesson& lesson, const hg::LessonData& data,
               "Encoders up, decoders down. No floor was trained for this: each "
               "decodes an input it never quite saw, and the errors add up on "
               "the way down. Compare the stack with floor 1 alone.");
-  const double error =
-      hg::error_per_pixel(data.test.images, reconstruct_all(stacked, data.test));
+  const double error = hg::error_per_pixel(data.test.images, reconstruct_all(stacked, data.test));
   std::printf("test error per pixel: floor 1 alone %.5f, whole stack %.5f\n",
               greedy.floor1_error, error);
   return error;
@@ -314,10 +306,7 @@ Trained finetune(hg::Lesson& lesson, const hg::LessonData& data,
 
 // The net from scratch, and how far each training moved W_1: by
 // pretraining, then by fine-tuning, and from scratch.
-struct Scratch {
-  Trained t;
-  double moved[3];
-};
+struct Scratch { Trained t; double moved[3]; };
 
 Scratch from_scratch(hg::Lesson& lesson, const hg::LessonData& data,
                      StackedAutoencoder& scratch, int epochs, const Settings& s,
@@ -419,9 +408,7 @@ int main(int argc, char** argv) {
       .name = "03_stacked",
       .summary = "greedy layer-wise pretraining, then fine-tuning, against "
                  "the same deep autoencoder trained from scratch",
-      .epochs = 6,
-      .batch_size = 128,
-      .lr = 1e-3f,
+      .epochs = 6, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("activation", &s.activation,
                          "hidden units: sigmoid or relu (default sigmoid)"),
                 hg::flag("optimizer", &s.optimizer,
