@@ -175,18 +175,14 @@ hg::Tensor reconstruct_all(Model& ae, const hg::Tensor& images) {
 }
 
 // What one training run gave: validation error per epoch, time per epoch.
-struct Fit {
-  std::vector<double> epoch, val;
-  double epoch_seconds;
-};
+struct Fit { std::vector<double> epoch, val; double epoch_seconds; };
 
 // Trains `ae` with Adam at `lr`, checkpointed under `name`. With hole > 0
 // every batch is damaged afresh (holes drawn by `seed`) and the target is
 // the whole image.
 template <class Model>
-Fit fit(hg::Lesson& lesson, const std::string& name, Model& ae,
-        const hg::LessonData& data, int epochs, float lr, int hole,
-        std::uint64_t seed) {
+Fit fit(hg::Lesson& lesson, const std::string& name, Model& ae, const hg::LessonData& data,
+        int epochs, float lr, int hole, std::uint64_t seed) {
   hg::Adam adam(ae.params(), {.lr = lr});
   hg::Rng hole_rng(seed + 1000);
   hg::Tensor damaged;
@@ -204,8 +200,7 @@ Fit fit(hg::Lesson& lesson, const std::string& name, Model& ae,
       }};
   const auto t0 = std::chrono::steady_clock::now();
   const lessons::Curves c = lessons::train(lesson, run, data.train, epochs, [&] {
-    return lessons::error_per_pixel(data.validation,
-                                    [&](Var x) { return ae.reconstruct(x); });
+    return lessons::error_per_pixel(data.validation, [&](Var x) { return ae.reconstruct(x); });
   });
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -227,14 +222,12 @@ Baselines load(hg::Lesson& lesson, hg::Rng& rng, hg::LessonData& data) {
               "code (the best linear autoencoder) are the bars to clear.");
   const hg::LessonOptions& o = lesson.options();
   data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
-  std::printf("train %d, validation %d, test %d images of %dx%d%s\n",
-              data.train.size(), data.validation.size(), data.test.size(),
-              data.train.height, data.train.width,
-              data.synthetic ? " (synthetic shapes)" : "");
+  std::printf("train %d, validation %d, test %d images of %dx%d%s\n", data.train.size(),
+              data.validation.size(), data.test.size(), data.train.height,
+              data.train.width, data.synthetic ? " (synthetic shapes)" : "");
   const hg::PCA pca = hg::fit_pca(data.train.images, kCode);
   const Baselines b{lessons::mean_image_error(data.train, data.test),
-                    hg::error_per_pixel(data.test.images,
-                                        pca.reconstruct(data.test.images)),
+                    hg::error_per_pixel(data.test.images, pca.reconstruct(data.test.images)),
                     pca.mean};
   std::printf("test error per pixel: mean image %.5f, PCA (%d) %.5f\n",
               b.mean_image, kCode, b.pca);
@@ -301,9 +294,7 @@ void pictures(hg::Lesson& lesson, const hg::LessonData& data, ConvAutoencoder& c
   save_feature_maps(lesson, conv, test);
 }
 
-struct Compared {
-  double conv, dense;
-};
+struct Compared { double conv, dense; };
 
 Compared compare(hg::Lesson& lesson, const hg::LessonData& data,
                  ConvAutoencoder& conv, DenseAutoencoder& dense, const Fit& conv_fit,
@@ -330,9 +321,7 @@ Compared compare(hg::Lesson& lesson, const hg::LessonData& data,
   return r;
 }
 
-struct Holes {
-  double zero, mean, plain, inpaint, inpaint_clean;
-};
+struct Holes { double zero, mean, plain, inpaint, inpaint_clean; };
 
 Holes inpainting(hg::Lesson& lesson, const hg::LessonData& data, ConvAutoencoder& conv,
                  const Baselines& base, int hole, int epochs) {
@@ -411,9 +400,7 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "07_convolutional",
       .summary = "a convolutional autoencoder against a dense one; inpainting",
-      .epochs = 5,
-      .batch_size = 128,
-      .lr = 2e-3f,
+      .epochs = 5, .batch_size = 128, .lr = 2e-3f,
       .flags = {hg::flag("hole", &hole, "side of the square cut out for inpainting", 1, 20),
                 hg::flag("channels", &channels, "filters of the first conv layer "
                          "(the second has twice as many)", 1, 64),
@@ -439,8 +426,7 @@ int main(int argc, char** argv) {
     lesson.step(4, "Train the deep dense autoencoder of lesson 02",
                 "Same code size, same epochs, same batches, same optimizer, at "
                 "lesson 02's learning rate.");
-    const Fit dense_fit =
-        fit(lesson, "dense", dense, data, o.epochs, dense_lr, 0, o.seed + 1);
+    const Fit dense_fit = fit(lesson, "dense", dense, data, o.epochs, dense_lr, 0, o.seed + 1);
     const Compared err = compare(lesson, data, conv, dense, conv_fit, dense_fit, base);
     const Holes h = inpainting(lesson, data, conv, base, hole, inpaint_epochs);
 
