@@ -120,10 +120,7 @@ struct DeepAutoencoder {
 Var batch_loss(DeepAutoencoder& ae, Var x) { return mse(ae.reconstruct(x), x); }
 
 // ---------------------------------------------------------------------------
-struct Settings {
-  int code_size = 32, sweep_epochs = 6;
-  std::string init = "he";
-};
+struct Settings { int code_size = 32, sweep_epochs = 6; std::string init = "he"; };
 
 std::vector<int> widths_for(int pixels, int code_size) { return {pixels, 256, 64, code_size}; }
 
@@ -156,6 +153,9 @@ hg::Tensor pca_reconstruct(const hg::PCA& pca, const hg::Tensor& images, int k) 
     for (int j = std::min(k, z.cols()); j < z.cols(); ++j) z.at(i, j) = 0.0f;
   return pca.decode(z);
 }
+double pca_error(const hg::PCA& pca, const hg::Dataset& test, int k) {
+  return hg::error_per_pixel(test.images, pca_reconstruct(pca, test.images, k));
+}
 
 // ---------------------------------------------------------------------------
 // The steps.
@@ -165,10 +165,9 @@ hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng) {
               "aside to watch for overfitting, the test images for the end.");
   const hg::LessonOptions& o = lesson.options();
   hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
-  std::printf("train %d, validation %d, test %d images of %dx%d%s\n",
-              data.train.size(), data.validation.size(), data.test.size(),
-              data.train.height, data.train.width,
-              data.synthetic ? " (synthetic shapes)" : "");
+  std::printf("train %d, validation %d, test %d images of %dx%d%s\n", data.train.size(),
+              data.validation.size(), data.test.size(), data.train.height,
+              data.train.width, data.synthetic ? " (synthetic shapes)" : "");
   return data;
 }
 
@@ -184,9 +183,7 @@ hg::PCA baselines(hg::Lesson& lesson, const hg::LessonData& data,
                           data.train.size() - 1});
   hg::PCA pca = hg::fit_pca(data.train.images, k);
   std::printf("test error per pixel: mean image %.5f, PCA(%d) %.5f\n", mean_error,
-              s.code_size,
-              hg::error_per_pixel(data.test.images,
-                                  pca_reconstruct(pca, data.test.images, s.code_size)));
+              s.code_size, pca_error(pca, data.test, s.code_size));
   return pca;
 }
 
@@ -197,12 +194,9 @@ double rms(const hg::Tensor& t) {
 }
 
 // RMS per unit of every hidden output (h₁, h₂, z, g₁, g₂) and of ∂L/∂ of it,
-// on one batch at initialisation. With `noise_at_output` the loss is a
-// made-up one, ‖a − T‖² against a target T of large random numbers, so that
-// ∂L/∂a at the output is random noise: the assumption of the derivation.
-struct Signal {
-  std::vector<double> forward, backward;
-};
+// on one batch. `noise_at_output`: the loss ‖a − T‖² against large random
+// targets T, so that ∂L/∂a at the output is random noise.
+struct Signal { std::vector<double> forward, backward; };
 Signal signal_at_init(DeepAutoencoder& ae, const hg::Tensor& images,
                       bool noise_at_output, hg::Rng& rng) {
   hg::Tape tape;
@@ -218,13 +212,37 @@ Signal signal_at_init(DeepAutoencoder& ae, const hg::Tensor& images,
   return s;
 }
 
-// The factor by which one layer n → m multiplies the RMS of the gradient
-// going back through it: √(m·Var(W)/2) with a ReLU after it, √(m·Var(W))
-// without. He (2/n) before a ReLU gives √(m/n); Xavier (2/(n + m)) on the
-// code layer gives √(2m/(n + m)).
+// The factor one layer n → m applies to the gradient's RMS going back:
+// √(m·Var(W)/2) with a ReLU after it, √(m·Var(W)) without; so √(m/n)
+// under He, √(2m/(n + m)) for the Xavier code layer.
 double predicted_factor(const hg::Linear& layer, bool relu_after) {
   const double n = layer.in_features(), m = layer.out_features();
   return relu_after ? std::sqrt(m / n) : std::sqrt(2 * m / (n + m));
+}
+
+// The table of step 3, one row per hidden output; per layer back from
+// output i to i + 1, the predicted factor and the two measured ones.
+struct BackFactors { double predicted[4], random[4], real[4]; };
+BackFactors signal_table(DeepAutoencoder& he_ae, const Signal& he, const Signal& xa,
+                         const Signal& noise) {
+  const hg::Linear* layers[] = {&he_ae.encoder[0], &he_ae.encoder[1], &he_ae.encoder[2],
+                                &he_ae.decoder[0], &he_ae.decoder[1]};
+  const char* names[] = {"h1", "h2", "z", "g1", "g2"};
+  BackFactors f;
+  std::printf("  output  layer n→m   forward RMS     ×RMS of ∂L/∂· back (He)\n"
+              "                      He     Xavier  predicted  random  the loss\n");
+  for (int i = 0; i < 5; ++i) {
+    std::printf("  %-6s  %4d→%-4d  %6.3f  %6.3f", names[i], layers[i]->in_features(),
+                layers[i]->out_features(), he.forward[i], xa.forward[i]);
+    if (i < 4) {
+      f.predicted[i] = predicted_factor(*layers[i + 1], i + 1 != 2);  // z: no ReLU
+      f.random[i] = noise.backward[i] / noise.backward[i + 1];
+      f.real[i] = he.backward[i] / he.backward[i + 1];
+      std::printf("  %9.2f  %6.2f  %8.2f", f.predicted[i], f.random[i], f.real[i]);
+    }
+    std::printf("\n");
+  }
+  return f;
 }
 
 void initialisation(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s) {
@@ -240,42 +258,39 @@ void initialisation(hg::Lesson& lesson, const hg::LessonData& data, const Settin
               "loss's own, which is far from random (one residual x̂ − x).");
   const hg::Dataset probe = hg::take(data.train, std::min(500, data.train.size()));
   const std::vector<int> widths = widths_for(data.train.pixels(), s.code_size);
-  hg::Rng he_rng(lesson.options().seed + 10), xavier_rng(lesson.options().seed + 10);
-  hg::Rng noise_rng(lesson.options().seed + 11);
+  const std::uint64_t seed = lesson.options().seed;
+  hg::Rng he_rng(seed + 10), xavier_rng(seed + 10), noise_rng(seed + 11);
   DeepAutoencoder he_ae(widths, he_rng, hg::Init::He);
   DeepAutoencoder xavier_ae(widths, xavier_rng, hg::Init::Xavier);
   const Signal he = signal_at_init(he_ae, probe.images, false, noise_rng);
   const Signal xa = signal_at_init(xavier_ae, probe.images, false, noise_rng);
   const Signal noise = signal_at_init(he_ae, probe.images, true, noise_rng);
-  // The layers that made h1, h2, z, g1, g2; back from output i to i + 1.
-  const hg::Linear* layers[] = {&he_ae.encoder[0], &he_ae.encoder[1], &he_ae.encoder[2],
-                                &he_ae.decoder[0], &he_ae.decoder[1]};
-  const char* names[] = {"h1", "h2", "z", "g1", "g2"};
-  double predicted[4], random[4], real[4];
-  std::printf("  output  layer n→m   forward RMS     ×RMS of ∂L/∂· back (He)\n"
-              "                      He     Xavier  predicted  random  the loss\n");
-  for (int i = 0; i < 5; ++i) {
-    std::printf("  %-6s  %4d→%-4d  %6.3f  %6.3f", names[i], layers[i]->in_features(),
-                layers[i]->out_features(), he.forward[i], xa.forward[i]);
-    if (i < 4) {
-      predicted[i] = predicted_factor(*layers[i + 1], i + 1 != 2);  // z: no ReLU
-      random[i] = noise.backward[i] / noise.backward[i + 1];
-      real[i] = he.backward[i] / he.backward[i + 1];
-      std::printf("  %9.2f  %6.2f  %8.2f", predicted[i], random[i], real[i]);
-    }
-    std::printf("\n");
-  }
+  const BackFactors f = signal_table(he_ae, he, xa, noise);
   lesson.result("init_he_first_rms", "init, He: RMS of h1", he.forward[0]);
   lesson.result("init_he_last_rms", "init, He: RMS of g2", he.forward[4]);
   lesson.result("init_xavier_last_rms", "init, Xavier: RMS of g2", xa.forward[4]);
-  lesson.result("init_back_first_predicted", "init: ×RMS of ∂L/∂h1 back through "
-                "256→64, √(m/n)", predicted[0]);
-  lesson.result("init_back_first_random", "...measured, random output gradient", random[0]);
-  lesson.result("init_back_first_loss", "...measured, the loss's gradient", real[0]);
-  lesson.result("init_back_last_predicted", "init: ×RMS of ∂L/∂g1 back through "
-                "64→256, √(m/n)", predicted[3]);
-  lesson.result("init_back_last_random", "...measured, random output gradient", random[3]);
-  lesson.result("init_back_last_loss", "...measured, the loss's gradient", real[3]);
+  for (int i : {0, 3}) {
+    const std::string key = i == 0 ? "init_back_first_" : "init_back_last_";
+    lesson.result(key + "predicted", std::string("init: ×RMS of ∂L/∂") +
+                  (i == 0 ? "h1 back through 256→64" : "g1 back through 64→256") +
+                  ", √(m/n)", f.predicted[i]);
+    lesson.result(key + "random", "...measured, random output gradient", f.random[i]);
+    lesson.result(key + "loss", "...measured, the loss's gradient", f.real[i]);
+  }
+}
+
+void save_loss_plot(hg::Lesson& lesson, const lessons::Curves& c,
+                    const std::vector<double>& train_per_pixel, double pca_error) {
+  hg::save_svg(lesson.out_path("loss.svg"),
+               hg::LinePlot{.title = "Lesson 2: deep autoencoder, error per pixel",
+                            .x_label = "epoch", .y_label = "mean (x - x̂)²",
+                            .series = {{"training", c.epoch, train_per_pixel},
+                                       {"validation", c.epoch, c.val_error},
+                                       {"PCA (test)", {1.0, c.epoch.back()},
+                                        {pca_error, pca_error}}},
+                            .log_y = true});
+  lesson.figure("loss.svg", "training and validation error per epoch, PCA's "
+                "as a line: the deep model passes it within the first epochs");
 }
 
 double train_deep(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
@@ -289,35 +304,24 @@ double train_deep(hg::Lesson& lesson, const hg::LessonData& data, const Settings
   ae.start_at_mean(pca.mean);
   const lessons::Curves c = fit(lesson, "deep", ae, data, lesson.options().epochs,
                                 lesson.options().seed + 1, s.init);
-  const double pca_error = hg::error_per_pixel(
-      data.test.images, pca_reconstruct(pca, data.test.images, s.code_size));
-  const double error = test_error(ae, data.test);
+  const double pca_test = pca_error(pca, data.test, s.code_size),
+               error = test_error(ae, data.test);
   std::printf("test error per pixel: deep autoencoder %.5f, PCA(%d) %.5f\n", error,
-              s.code_size, pca_error);
+              s.code_size, pca_test);
   std::vector<double> train_per_pixel;
   for (double l : c.train_loss) train_per_pixel.push_back(l / data.train.pixels());
-  hg::save_svg(lesson.out_path("loss.svg"),
-               hg::LinePlot{.title = "Lesson 2: deep autoencoder, error per pixel",
-                            .x_label = "epoch", .y_label = "mean (x - x̂)²",
-                            .series = {{"training", c.epoch, train_per_pixel},
-                                       {"validation", c.epoch, c.val_error},
-                                       {"PCA (test)", {1.0, c.epoch.back()},
-                                        {pca_error, pca_error}}},
-                            .log_y = true});
-  lesson.figure("loss.svg", "training and validation error per epoch, PCA's "
-                "as a line: the deep model passes it within the first epochs");
+  save_loss_plot(lesson, c, train_per_pixel, pca_test);
   const int shown = std::min(12, data.test.size());
+  const hg::Tensor& test = data.test.images;
+  const hg::Tensor deep_x = lessons::forward_all(test, [&](Var x) { return ae.reconstruct(x); });
   hg::write_png(lesson.out_path("reconstructions.png"),
-                hg::triples_grid(data.test.images,
-                                 lessons::forward_all(data.test.images,
-                                                      [&](Var x) { return ae.reconstruct(x); }),
-                                 pca_reconstruct(pca, data.test.images, s.code_size),
-                                 data.test.height, data.test.width, shown, shown,
-                                 {.scale = 2}));
+                hg::triples_grid(test, deep_x,
+                                 pca_reconstruct(pca, test, s.code_size), data.test.height,
+                                 data.test.width, shown, shown, {.scale = 2}));
   lesson.figure("reconstructions.png", "test images, the deep autoencoder's "
                 "reconstructions, PCA's: the deep model keeps more of each "
                 "garment's outline and its dark and light regions");
-  lesson.result("pca_test_error", "PCA test error per pixel", pca_error);
+  lesson.result("pca_test_error", "PCA test error per pixel", pca_test);
   lesson.result("deep_final_train_error", "last epoch: training error per pixel",
                 train_per_pixel.back());
   lesson.result("deep_final_val_error", "last epoch: validation error per pixel",
@@ -326,6 +330,18 @@ double train_deep(hg::Lesson& lesson, const hg::LessonData& data, const Settings
 }
 
 const int kSweep[] = {2, 8, 32, 64};
+
+void save_code_size_plot(hg::Lesson& lesson, const std::vector<double>& sizes,
+                         const std::vector<double>& deep, const std::vector<double>& linear) {
+  hg::save_svg(lesson.out_path("code_size.svg"),
+               hg::LinePlot{.title = "Lesson 2: test error against code size",
+                            .x_label = "code size", .y_label = "mean (x - x̂)²",
+                            .series = {{"deep autoencoder", sizes, deep}, {"PCA", sizes, linear}},
+                            .log_y = true});
+  lesson.figure("code_size.svg", "test error against code size: the deep "
+                "model's error is furthest below PCA's for the smallest codes; "
+                "at 64, after these short runs, PCA catches up");
+}
 
 hg::Tensor sweep(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
                  const hg::PCA& pca, hg::Init init) {
@@ -346,8 +362,7 @@ hg::Tensor sweep(hg::Lesson& lesson, const hg::LessonData& data, const Settings&
         lesson.options().seed + 200 + k, s.init);
     sizes.push_back(k);
     deep.push_back(test_error(ae, data.test));
-    linear.push_back(hg::error_per_pixel(data.test.images,
-                                         pca_reconstruct(pca, data.test.images, k)));
+    linear.push_back(pca_error(pca, data.test, k));
     if (k == 2)
       codes_2d = lessons::forward_all(data.test.images, [&](Var x) { return ae.encode(x); });
   }
@@ -359,21 +374,14 @@ hg::Tensor sweep(hg::Lesson& lesson, const hg::LessonData& data, const Settings&
     lesson.result("sweep_deep_" + k, "sweep: deep AE, code " + k, deep[i]);
     lesson.result("sweep_pca_" + k, "sweep: PCA, code " + k, linear[i]);
   }
-  hg::save_svg(lesson.out_path("code_size.svg"),
-               hg::LinePlot{.title = "Lesson 2: test error against code size",
-                            .x_label = "code size", .y_label = "mean (x - x̂)²",
-                            .series = {{"deep autoencoder", sizes, deep},
-                                       {"PCA", sizes, linear}},
-                            .log_y = true});
-  lesson.figure("code_size.svg", "test error against code size: the deep "
-                "model's error is furthest below PCA's for the smallest codes; "
-                "at 64, after these short runs, PCA catches up");
+  save_code_size_plot(lesson, sizes, deep, linear);
   return codes_2d;
 }
 
-void scatter(const std::string& path, const std::string& title,
-             const hg::Tensor& codes, const hg::Dataset& data, int n,
-             const std::string& axis) {
+void scatter(hg::Lesson& lesson, const std::string& file, const std::string& title,
+             const hg::Tensor& codes, const hg::Dataset& data, const std::string& axis,
+             const std::string& caption) {
+  const int n = std::min(3000, data.size());
   hg::ScatterPlot plot{.title = title, .x_label = axis + " 1", .y_label = axis + " 2",
                        .x = {}, .y = {}, .labels = {}, .class_names = data.class_names};
   for (int i = 0; i < n; ++i) {
@@ -381,7 +389,8 @@ void scatter(const std::string& path, const std::string& title,
     plot.y.push_back(codes.at(i, 1));
     plot.labels.push_back(data.labels[i]);
   }
-  hg::save_svg(path, plot);
+  hg::save_svg(lesson.out_path(file), plot);
+  lesson.figure(file, caption);
 }
 
 void two_numbers(hg::Lesson& lesson, const hg::LessonData& data,
@@ -392,15 +401,12 @@ void two_numbers(hg::Lesson& lesson, const hg::LessonData& data,
               "variance; the deep encoder (the sweep's code-2 model) can fold "
               "and stretch before it flattens. Look for classes that PCA lets "
               "overlap and the deep code separates.");
-  const int n = std::min(3000, data.test.size());
-  scatter(lesson.out_path("codes_2d_deep.svg"), "Deep autoencoder, 2-D codes of test images",
-          codes_2d, data.test, n, "z");
-  scatter(lesson.out_path("codes_2d_pca.svg"), "PCA, first two coordinates of test images",
-          pca.encode(data.test.images), data.test, n, "PC");
-  lesson.figure("codes_2d_deep.svg", "the deep code-2 model: trousers, bags and "
-                "footwear get regions of their own; the tops still overlap");
-  lesson.figure("codes_2d_pca.svg", "PCA's plane: sandals and sneakers share a "
-                "streak, trousers lie on dresses");
+  scatter(lesson, "codes_2d_deep.svg", "Deep autoencoder, 2-D codes of test images",
+          codes_2d, data.test, "z", "the deep code-2 model: trousers, bags and "
+          "footwear get regions of their own; the tops still overlap");
+  scatter(lesson, "codes_2d_pca.svg", "PCA, first two coordinates of test images",
+          pca.encode(data.test.images), data.test, "PC", "PCA's plane: sandals and "
+          "sneakers share a streak, trousers lie on dresses");
 }
 
 // ---------------------------------------------------------------------------
@@ -409,9 +415,7 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "02_deep",
       .summary = "a deep autoencoder 784-256-64-32-64-256-784 (ReLU, He init) against PCA",
-      .epochs = 15,
-      .batch_size = 128,
-      .lr = 1e-3f,
+      .epochs = 15, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("code-size", &s.code_size, "units in the code z", 1, 784),
                 hg::flag("init", &s.init, "rule for the layers before a ReLU: he "
                          "(default) or xavier (steps 4 and 5)"),
@@ -437,13 +441,12 @@ int main(int argc, char** argv) {
                 "The deep model has many more parameters than PCA, but the "
                 "code, what an image is stored as, is the same number of "
                 "floats: depth buys a better code, not a bigger one.");
-    const double pca_error = hg::error_per_pixel(
-        data.test.images, pca_reconstruct(pca, data.test.images, s.code_size));
+    const double pca_test = pca_error(pca, data.test, s.code_size);
     lesson.result("code_size", "code size", s.code_size);
     lesson.result("mean_image_error", "mean image: test error per pixel", mean_error);
     lesson.result("deep_test_error", "deep autoencoder test error per pixel", deep_error);
     lesson.result("margin_vs_pca_percent", "deep autoencoder below PCA by (%)",
-                  100.0 * (1.0 - deep_error / pca_error));
+                  100.0 * (1.0 - deep_error / pca_test));
     lessons::warn_if_diverged(lesson, "the deep autoencoder", deep_error,
                               "mean image", mean_error);
 

@@ -125,9 +125,7 @@ Var batch_loss(Model& model, Var h) { return mse(model.reconstruct(h), h); }
 // ---------------------------------------------------------------------------
 struct Settings {
   std::string activation = "sigmoid", optimizer = "adam";
-  int pretrain_epochs = 3;
-  float sgd_lr = 0.01f;
-  bool tied = false;
+  int pretrain_epochs = 3; float sgd_lr = 0.01f; bool tied = false;
 };
 
 // Trains `model` on `data` under the run name `name`, with the optimizer
@@ -208,9 +206,7 @@ hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng, const Settings& s) {
   return data;
 }
 
-struct Baselines {
-  double mean_image, pca;
-};
+struct Baselines { double mean_image, pca; };
 
 Baselines baselines(hg::Lesson& lesson, const hg::LessonData& data, int code_size) {
   lesson.step(2, "Two bars to clear: the mean image and PCA",
@@ -230,9 +226,8 @@ struct Greedy {
   double floor1_error;                        // floor 1 alone, test
 };
 
-Greedy pretrain(hg::Lesson& lesson, const hg::LessonData& data,
-                StackedAutoencoder& stacked, const std::vector<int>& sizes,
-                const Settings& s) {
+Greedy pretrain(hg::Lesson& lesson, const hg::LessonData& data, StackedAutoencoder& stacked,
+                const std::vector<int>& sizes, const Settings& s) {
   lesson.step(3, "Greedy pretraining, one floor at a time",
               "Floor k learns to reconstruct the codes of the frozen floors "
               "below it; each problem is shallow. After each epoch the partial "
@@ -256,8 +251,7 @@ Greedy pretrain(hg::Lesson& lesson, const hg::LessonData& data,
     if (k + 2 < sizes.size()) {  // freeze this floor; its codes feed the next
       inputs.images = lessons::forward_all(inputs.images,
                                            [&](Var h) { return floor.encode(h); });
-      inputs.height = 1;
-      inputs.width = inputs.images.cols();
+      inputs.height = 1, inputs.width = inputs.images.cols();
     }
   }
   save_filters(lesson, "filters_pretrained.png", stacked.floors[0].enc.W().value,
@@ -280,9 +274,8 @@ Trained train_stack(hg::Lesson& lesson, const std::string& name, const hg::Lesso
                     StackedAutoencoder& ae, const Settings& s, int epochs,
                     std::uint64_t seed, const std::string& filters_caption) {
   Trained t;
-  t.curves = fit(lesson, name, ae, data.train, epochs, s, seed, [&] {
-    return stack_error(ae, data.validation, ae.floors.size());
-  });
+  t.curves = fit(lesson, name, ae, data.train, epochs, s, seed,
+                 [&] { return stack_error(ae, data.validation, ae.floors.size()); });
   t.images = reconstruct_all(ae, data.test);
   t.error = hg::error_per_pixel(data.test.images, t.images);
   save_filters(lesson, "filters_" + name + ".png", ae.floors[0].enc.W().value, data.test,
@@ -296,11 +289,45 @@ double stacked_start(hg::Lesson& lesson, const hg::LessonData& data,
               "Encoders up, decoders down. No floor was trained for this: each "
               "decodes an input it never quite saw, and the errors add up on "
               "the way down. Compare the stack with floor 1 alone.");
-  const double error =
-      hg::error_per_pixel(data.test.images, reconstruct_all(stacked, data.test));
+  const double error = hg::error_per_pixel(data.test.images, reconstruct_all(stacked, data.test));
   std::printf("test error per pixel: floor 1 alone %.5f, whole stack %.5f\n",
               greedy.floor1_error, error);
   return error;
+}
+
+Trained finetune(hg::Lesson& lesson, const hg::LessonData& data,
+                 StackedAutoencoder& stacked, const Settings& s) {
+  lesson.step(5, "Fine-tune the whole stack end to end",
+              "One loss, ‖x − x̂‖² in pixels, backpropagated through all the "
+              "layers at once, from where pretraining left them.");
+  return train_stack(lesson, "finetune", data, stacked, s, lesson.options().epochs,
+                     lesson.options().seed + 2, "the same 64 filters after fine-tuning");
+}
+
+// The net from scratch, and how far each training moved W_1: by
+// pretraining, then by fine-tuning, and from scratch.
+struct Scratch { Trained t; double moved[3]; };
+
+Scratch from_scratch(hg::Lesson& lesson, const hg::LessonData& data,
+                     StackedAutoencoder& scratch, int epochs, const Settings& s,
+                     const hg::Tensor& W1_start, const hg::Tensor& W1_pretrained,
+                     const hg::Tensor& W1_finetuned) {
+  lesson.step(6, "The same network from a random start, same number of epochs",
+              "Same sizes, units and optimizer, trained end to end for as many "
+              "epochs as pretraining and fine-tuning together. Then how far each "
+              "training moved the first layer's filters, the median of "
+              "‖w − w⁰‖/‖w⁰‖: compare the numbers with the pictures.");
+  const hg::Tensor W1_scratch_start = scratch.floors[0].enc.W().value;
+  Scratch r{train_stack(lesson, "scratch", data, scratch, s, epochs,
+                        lesson.options().seed + 3, "64 filters of the net trained from "
+                        "scratch: a few smooth templates, many still noise"),
+            {median_filter_change(W1_pretrained, W1_start),
+             median_filter_change(W1_finetuned, W1_pretrained),
+             median_filter_change(scratch.floors[0].enc.W().value, W1_scratch_start)}};
+  std::printf("first-layer filters moved (median ‖w − w⁰‖/‖w⁰‖): by pretraining "
+              "%.3f, then by fine-tuning %.3f; from scratch %.3f\n",
+              r.moved[0], r.moved[1], r.moved[2]);
+  return r;
 }
 
 void pictures(hg::Lesson& lesson, const hg::LessonData& data, const Greedy& greedy,
@@ -348,6 +375,32 @@ double verdict(hg::Lesson& lesson, double pretrained, double finetuned, double s
   return gain;
 }
 
+// The table under step 7: the recipe, then every test error and filter change.
+void record(hg::Lesson& lesson, const Settings& s, const std::vector<int>& sizes,
+            int scratch_epochs, const Baselines& base, const Greedy& greedy, double pretrained,
+            const Trained& ft, const Scratch& sc, double gain) {
+  lesson.result("code_size", "code size", sizes.back());
+  lesson.result("depth", "floors (encoder layers)", double(sizes.size() - 1));
+  lesson.result("relu", "relu units (0 = sigmoid)", s.activation == "relu");
+  lesson.result("tied", "tied weights (0 = untied)", s.tied);
+  lesson.result("scratch_epochs", "from-scratch epochs", scratch_epochs);
+  lesson.result("mean_test_error", "mean image: test error per pixel", base.mean_image);
+  lesson.result("pca_test_error", "PCA: test error per pixel", base.pca);
+  lesson.result("floor1_test_error", "floor 1 alone: test error", greedy.floor1_error);
+  lesson.result("pretrained_test_error", "stack, pretrained only: test error", pretrained);
+  lesson.result("finetuned_test_error", "stack, fine-tuned: test error", ft.error);
+  lesson.result("scratch_test_error", "from scratch: test error", sc.t.error);
+  lesson.result("w1_median_change_by_pretraining",
+                "W_1 filters, median ‖w − w⁰‖/‖w⁰‖: by pretraining", sc.moved[0]);
+  lesson.result("w1_median_change_by_finetuning",
+                "...by fine-tuning (from the pretrained W_1)", sc.moved[1]);
+  lesson.result("w1_median_change_from_scratch", "...by training from scratch", sc.moved[2]);
+  lesson.result("pretraining_gain", "(scratch − fine-tuned) / larger of the two", gain);
+  for (const auto& [what, error] : {std::pair{"the fine-tuned stack", ft.error},
+                                    std::pair{"the net from scratch", sc.t.error}})
+    lessons::warn_if_diverged(lesson, what, error, "mean image", base.mean_image);
+}
+
 // ---------------------------------------------------------------------------
 int main(int argc, char** argv) {
   Settings s;
@@ -355,9 +408,7 @@ int main(int argc, char** argv) {
       .name = "03_stacked",
       .summary = "greedy layer-wise pretraining, then fine-tuning, against "
                  "the same deep autoencoder trained from scratch",
-      .epochs = 6,
-      .batch_size = 128,
-      .lr = 1e-3f,
+      .epochs = 6, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("activation", &s.activation,
                          "hidden units: sigmoid or relu (default sigmoid)"),
                 hg::flag("optimizer", &s.optimizer,
@@ -385,55 +436,15 @@ int main(int argc, char** argv) {
     const Greedy greedy = pretrain(lesson, data, stacked, sizes, s);
     const hg::Tensor W1_pretrained = stacked.floors[0].enc.W().value;
     const double pretrained_error = stacked_start(lesson, data, stacked, greedy);
-    lesson.step(5, "Fine-tune the whole stack end to end",
-                "One loss, ‖x − x̂‖² in pixels, backpropagated through all the "
-                "layers at once, from where pretraining left them.");
-    const Trained ft = train_stack(lesson, "finetune", data, stacked, s, o.epochs,
-                                   o.seed + 2, "the same 64 filters after fine-tuning");
+    const Trained ft = finetune(lesson, data, stacked, s);
     const int pretrain_total = int(sizes.size() - 1) * s.pretrain_epochs;
     const int scratch_epochs = pretrain_total + o.epochs;
     StackedAutoencoder scratch(sizes, s.tied, f, rng);
-    const hg::Tensor W1_scratch_start = scratch.floors[0].enc.W().value;
-    lesson.step(6, "The same network from a random start, same number of epochs",
-                "Same sizes, units and optimizer, trained end to end for as many "
-                "epochs as pretraining and fine-tuning together. Then how far each "
-                "training moved the first layer's filters, the median of "
-                "‖w − w⁰‖/‖w⁰‖: compare the numbers with the pictures.");
-    const Trained sc = train_stack(lesson, "scratch", data, scratch, s, scratch_epochs,
-                                   o.seed + 3, "64 filters of the net trained from "
-                                   "scratch: a few smooth templates, many still noise");
-    const double moved[3] = {
-        median_filter_change(W1_pretrained, W1_start),
-        median_filter_change(stacked.floors[0].enc.W().value, W1_pretrained),
-        median_filter_change(scratch.floors[0].enc.W().value, W1_scratch_start)};
-    std::printf("first-layer filters moved (median ‖w − w⁰‖/‖w⁰‖): by pretraining "
-                "%.3f, then by fine-tuning %.3f; from scratch %.3f\n",
-                moved[0], moved[1], moved[2]);
-    pictures(lesson, data, greedy, ft, sc, base.pca, pretrain_total);
-    const double gain = verdict(lesson, pretrained_error, ft.error, sc.error, base.pca);
-
-    lesson.result("code_size", "code size", sizes.back());
-    lesson.result("depth", "floors (encoder layers)", double(sizes.size() - 1));
-    lesson.result("relu", "relu units (0 = sigmoid)", f == Activation::Relu);
-    lesson.result("tied", "tied weights (0 = untied)", s.tied);
-    lesson.result("scratch_epochs", "from-scratch epochs", scratch_epochs);
-    lesson.result("mean_test_error", "mean image: test error per pixel", base.mean_image);
-    lesson.result("pca_test_error", "PCA: test error per pixel", base.pca);
-    lesson.result("floor1_test_error", "floor 1 alone: test error", greedy.floor1_error);
-    lesson.result("pretrained_test_error", "stack, pretrained only: test error",
-                  pretrained_error);
-    lesson.result("finetuned_test_error", "stack, fine-tuned: test error", ft.error);
-    lesson.result("scratch_test_error", "from scratch: test error", sc.error);
-    lesson.result("w1_median_change_by_pretraining",
-                  "W_1 filters, median ‖w − w⁰‖/‖w⁰‖: by pretraining", moved[0]);
-    lesson.result("w1_median_change_by_finetuning",
-                  "...by fine-tuning (from the pretrained W_1)", moved[1]);
-    lesson.result("w1_median_change_from_scratch", "...by training from scratch", moved[2]);
-    lesson.result("pretraining_gain", "(scratch − fine-tuned) / larger of the two", gain);
-    lessons::warn_if_diverged(lesson, "the fine-tuned stack", ft.error, "mean image",
-                              base.mean_image);
-    lessons::warn_if_diverged(lesson, "the net from scratch", sc.error, "mean image",
-                              base.mean_image);
+    const Scratch sc_run = from_scratch(lesson, data, scratch, scratch_epochs, s, W1_start,
+                                        W1_pretrained, stacked.floors[0].enc.W().value);
+    pictures(lesson, data, greedy, ft, sc_run.t, base.pca, pretrain_total);
+    const double gain = verdict(lesson, pretrained_error, ft.error, sc_run.t.error, base.pca);
+    record(lesson, s, sizes, scratch_epochs, base, greedy, pretrained_error, ft, sc_run, gain);
     lesson.try_this({
         {"--activation relu", "ReLU units (He initialisation): the verdict "
                               "turns, the net trained from scratch beats "

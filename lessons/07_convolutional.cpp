@@ -175,18 +175,14 @@ hg::Tensor reconstruct_all(Model& ae, const hg::Tensor& images) {
 }
 
 // What one training run gave: validation error per epoch, time per epoch.
-struct Fit {
-  std::vector<double> epoch, val;
-  double epoch_seconds;
-};
+struct Fit { std::vector<double> epoch, val; double epoch_seconds; };
 
 // Trains `ae` with Adam at `lr`, checkpointed under `name`. With hole > 0
 // every batch is damaged afresh (holes drawn by `seed`) and the target is
 // the whole image.
 template <class Model>
-Fit fit(hg::Lesson& lesson, const std::string& name, Model& ae,
-        const hg::LessonData& data, int epochs, float lr, int hole,
-        std::uint64_t seed) {
+Fit fit(hg::Lesson& lesson, const std::string& name, Model& ae, const hg::LessonData& data,
+        int epochs, float lr, int hole, std::uint64_t seed) {
   hg::Adam adam(ae.params(), {.lr = lr});
   hg::Rng hole_rng(seed + 1000);
   hg::Tensor damaged;
@@ -204,8 +200,7 @@ Fit fit(hg::Lesson& lesson, const std::string& name, Model& ae,
       }};
   const auto t0 = std::chrono::steady_clock::now();
   const lessons::Curves c = lessons::train(lesson, run, data.train, epochs, [&] {
-    return lessons::error_per_pixel(data.validation,
-                                    [&](Var x) { return ae.reconstruct(x); });
+    return lessons::error_per_pixel(data.validation, [&](Var x) { return ae.reconstruct(x); });
   });
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -227,14 +222,12 @@ Baselines load(hg::Lesson& lesson, hg::Rng& rng, hg::LessonData& data) {
               "code (the best linear autoencoder) are the bars to clear.");
   const hg::LessonOptions& o = lesson.options();
   data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
-  std::printf("train %d, validation %d, test %d images of %dx%d%s\n",
-              data.train.size(), data.validation.size(), data.test.size(),
-              data.train.height, data.train.width,
-              data.synthetic ? " (synthetic shapes)" : "");
+  std::printf("train %d, validation %d, test %d images of %dx%d%s\n", data.train.size(),
+              data.validation.size(), data.test.size(), data.train.height,
+              data.train.width, data.synthetic ? " (synthetic shapes)" : "");
   const hg::PCA pca = hg::fit_pca(data.train.images, kCode);
   const Baselines b{lessons::mean_image_error(data.train, data.test),
-                    hg::error_per_pixel(data.test.images,
-                                        pca.reconstruct(data.test.images)),
+                    hg::error_per_pixel(data.test.images, pca.reconstruct(data.test.images)),
                     pca.mean};
   std::printf("test error per pixel: mean image %.5f, PCA (%d) %.5f\n",
               b.mean_image, kCode, b.pca);
@@ -253,6 +246,22 @@ void layer_table(hg::Lesson& lesson, ConvAutoencoder& conv, DenseAutoencoder& de
                 p->value.shape().str().c_str(), p->value.size());
   std::printf("parameters: conv %zu, dense %zu\n", count_params(conv.params()),
               count_params(dense.params()));
+}
+
+// relu(conv1(x)) for the first test image, one map per filter.
+void save_feature_maps(hg::Lesson& lesson, ConvAutoencoder& conv, const hg::Tensor& test) {
+  hg::Tape tape;
+  hg::Tensor first(hg::Shape{1, kSide * kSide});
+  std::copy_n(test.begin(), first.size(), first.begin());
+  hg::Tensor maps =
+      relu(conv.conv1(reshape(tape.input(first), hg::Shape{1, 1, kSide, kSide}))).value();
+  maps.reshape(hg::Shape{conv.c1, kSide * kSide});
+  hg::write_png(lesson.out_path("feature_maps.png"),
+                hg::filter_grid(maps, kSide, kSide, conv.c1, hg::FilterScale::MinMax,
+                                {.scale = 2}));
+  lesson.figure("feature_maps.png", "what each filter finds in the first test "
+                "image, each map on its own scale: outlines from one side, "
+                "filled regions, dark background");
 }
 
 // The figures of step 5: curves, reconstructions, filters, feature maps.
@@ -282,24 +291,10 @@ void pictures(hg::Lesson& lesson, const hg::LessonData& data, ConvAutoencoder& c
                                 hg::FilterScale::Symmetric, {.scale = 16}));
   lesson.figure("filters.png", "the first layer's 3×3 filters, 0 as mid-grey: "
                 "light where a filter wants ink; edge and blob detectors");
-  hg::Tape tape;  // relu(conv1(x)) for the first test image, one map per filter
-  hg::Tensor first(hg::Shape{1, kSide * kSide});
-  std::copy_n(test.begin(), first.size(), first.begin());
-  hg::Tensor maps =
-      relu(conv.conv1(reshape(tape.input(first), hg::Shape{1, 1, kSide, kSide}))).value();
-  maps.reshape(hg::Shape{conv.c1, kSide * kSide});
-  hg::write_png(lesson.out_path("feature_maps.png"),
-                hg::filter_grid(maps, kSide, kSide, conv.c1, hg::FilterScale::MinMax,
-                                {.scale = 2}));
-  lesson.figure("feature_maps.png", "what each filter finds in the first test "
-                "image, each map on its own scale: outlines from one side, "
-                "filled regions, dark background");
+  save_feature_maps(lesson, conv, test);
 }
 
-struct Compared {
-  double conv, dense;
-};
-
+struct Compared { double conv, dense; };
 
 Compared compare(hg::Lesson& lesson, const hg::LessonData& data,
                  ConvAutoencoder& conv, DenseAutoencoder& dense, const Fit& conv_fit,
@@ -326,9 +321,7 @@ Compared compare(hg::Lesson& lesson, const hg::LessonData& data,
   return r;
 }
 
-struct Holes {
-  double zero, mean, plain, inpaint, inpaint_clean;
-};
+struct Holes { double zero, mean, plain, inpaint, inpaint_clean; };
 
 Holes inpainting(hg::Lesson& lesson, const hg::LessonData& data, ConvAutoencoder& conv,
                  const Baselines& base, int hole, int epochs) {
@@ -370,6 +363,36 @@ Holes inpainting(hg::Lesson& lesson, const hg::LessonData& data, ConvAutoencoder
   return h;
 }
 
+// The table under step 7.
+void record(hg::Lesson& lesson, int channels, int hole, const Baselines& base,
+            ConvAutoencoder& conv, DenseAutoencoder& dense, const Fit& conv_fit,
+            const Fit& dense_fit, const Compared& err, const Holes& h) {
+  lesson.result("code_size", "code size", kCode);
+  lesson.result("channels", "conv1 filters (conv2 has twice as many)", channels);
+  lesson.result("mean_image_error", "mean image: test error per pixel", base.mean_image);
+  lesson.result("pca_test_error", "PCA (32): test error per pixel", base.pca);
+  lesson.result("conv_test_error", "conv autoencoder: test error per pixel", err.conv);
+  lesson.result("dense_test_error", "dense autoencoder: test error per pixel", err.dense);
+  lesson.result("conv_params", "conv autoencoder: parameters",
+                double(count_params(conv.params())));
+  lesson.result("dense_params", "dense autoencoder: parameters",
+                double(count_params(dense.params())));
+  lesson.result("conv_epoch_seconds", "conv: seconds per epoch", conv_fit.epoch_seconds);
+  lesson.result("dense_epoch_seconds", "dense: seconds per epoch", dense_fit.epoch_seconds);
+  lesson.result("hole", "side of the inpainting hole", hole);
+  lesson.result("hole_zero_error", "hole left at 0: error in the hole", h.zero);
+  lesson.result("hole_mean_error", "hole from the mean image: error in the hole", h.mean);
+  lesson.result("hole_plain_error", "plain conv AE: error in the hole", h.plain);
+  lesson.result("hole_inpaint_error", "inpainting net: error in the hole", h.inpaint);
+  lesson.result("inpaint_clean_error", "inpainting net on whole images: test error",
+                h.inpaint_clean);
+  const std::pair<const char*, double> runs[] = {
+      {"the conv autoencoder", err.conv}, {"the dense autoencoder", err.dense},
+      {"the inpainting network", h.inpaint_clean}};
+  for (const auto& [what, error] : runs)
+    lessons::warn_if_diverged(lesson, what, error, "mean image", base.mean_image);
+}
+
 // ---------------------------------------------------------------------------
 int main(int argc, char** argv) {
   int hole = 10, inpaint_epochs = 2, channels = 8;
@@ -377,9 +400,7 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "07_convolutional",
       .summary = "a convolutional autoencoder against a dense one; inpainting",
-      .epochs = 5,
-      .batch_size = 128,
-      .lr = 2e-3f,
+      .epochs = 5, .batch_size = 128, .lr = 2e-3f,
       .flags = {hg::flag("hole", &hole, "side of the square cut out for inpainting", 1, 20),
                 hg::flag("channels", &channels, "filters of the first conv layer "
                          "(the second has twice as many)", 1, 64),
@@ -405,37 +426,12 @@ int main(int argc, char** argv) {
     lesson.step(4, "Train the deep dense autoencoder of lesson 02",
                 "Same code size, same epochs, same batches, same optimizer, at "
                 "lesson 02's learning rate.");
-    const Fit dense_fit =
-        fit(lesson, "dense", dense, data, o.epochs, dense_lr, 0, o.seed + 1);
+    const Fit dense_fit = fit(lesson, "dense", dense, data, o.epochs, dense_lr, 0, o.seed + 1);
     const Compared err = compare(lesson, data, conv, dense, conv_fit, dense_fit, base);
     const Holes h = inpainting(lesson, data, conv, base, hole, inpaint_epochs);
 
     lesson.step(7, "The numbers", "Every model measured on the test set.");
-    lesson.result("code_size", "code size", kCode);
-    lesson.result("channels", "conv1 filters (conv2 has twice as many)", channels);
-    lesson.result("mean_image_error", "mean image: test error per pixel", base.mean_image);
-    lesson.result("pca_test_error", "PCA (32): test error per pixel", base.pca);
-    lesson.result("conv_test_error", "conv autoencoder: test error per pixel", err.conv);
-    lesson.result("dense_test_error", "dense autoencoder: test error per pixel", err.dense);
-    lesson.result("conv_params", "conv autoencoder: parameters",
-                  double(count_params(conv.params())));
-    lesson.result("dense_params", "dense autoencoder: parameters",
-                  double(count_params(dense.params())));
-    lesson.result("conv_epoch_seconds", "conv: seconds per epoch", conv_fit.epoch_seconds);
-    lesson.result("dense_epoch_seconds", "dense: seconds per epoch", dense_fit.epoch_seconds);
-    lesson.result("hole", "side of the inpainting hole", hole);
-    lesson.result("hole_zero_error", "hole left at 0: error in the hole", h.zero);
-    lesson.result("hole_mean_error", "hole from the mean image: error in the hole", h.mean);
-    lesson.result("hole_plain_error", "plain conv AE: error in the hole", h.plain);
-    lesson.result("hole_inpaint_error", "inpainting net: error in the hole", h.inpaint);
-    lesson.result("inpaint_clean_error", "inpainting net on whole images: test error",
-                  h.inpaint_clean);
-    const std::pair<const char*, double> runs[] = {
-        {"the conv autoencoder", err.conv}, {"the dense autoencoder", err.dense},
-        {"the inpainting network", h.inpaint_clean}};
-    for (const auto& [what, error] : runs)
-      lessons::warn_if_diverged(lesson, what, error, "mean image", base.mean_image);
-
+    record(lesson, channels, hole, base, conv, dense, conv_fit, dense_fit, err, h);
     lesson.try_this({
         {"--hole 16", "A hole a third of the image: the inpainting network's "
                       "error inside it stays close to the smaller hole's and "
