@@ -365,17 +365,14 @@ void report(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
 
 void try_this(hg::Lesson& lesson) {
   lesson.try_this({
-      {"--sgd-lr 1", "SGD at five times its rate closes part of its gap to "
-                     "Adam, and is still behind it after the same epochs."},
-      {"--code-size 64", "Every error falls, PCA's more than the autoencoder's: "
-                         "PCA now wins. One sigmoid layer each way uses a wide "
-                         "code less well than the best linear map."},
-      {"--lr 1", "Adam's rate ten times too large: Adam and the side runs "
-                 "that share its rate end worse than the mean image, and "
-                 "warnings under the table say so. SGD is unchanged."},
-      {"--quick --step=batch", "In the first batches ‖Δw‖/‖w‖ is large (a bias "
-                               "can move by more than its own size); by the end "
-                               "of the first epoch it is a small fraction."},
+      {"--sgd-lr 1",
+       "SGD at five times its rate: closer to Adam, still behind."},
+      {"--code-size 64",
+       "Every error falls, PCA's more: one sigmoid layer uses a wide code less well."},
+      {"--lr 1",
+       "Adam's rate ten times too large: worse than the mean image, with warnings."},
+      {"--quick --step=batch",
+       "‖Δw‖/‖w‖ large in the first batches, a small fraction by epoch's end."},
   });
 }
 

@@ -451,15 +451,10 @@ int main(int argc, char** argv) {
                               "mean image", mean_error);
 
     lesson.try_this({
-        {"--init xavier", "Xavier's start for the ReLU layers: with Adam the "
-                          "deep model trains as well as with He's and ends at "
-                          "the same test error. Adam scales each weight's step "
-                          "by its own gradients, which undoes a badly scaled "
-                          "start in a network this shallow."},
-        {"--code-size 2", "Step 4's model with two numbers per image, trained "
-                          "for all its epochs: its lead over PCA with two "
-                          "components is wider than at 32, its error about "
-                          "half PCA's."},
+        {"--init xavier",
+         "Xavier's start for the ReLU layers: with Adam, the same test error as He's."},
+        {"--code-size 2",
+         "Two numbers per image: the lead over PCA(2) is wider than at 32."},
     });
   });
 }

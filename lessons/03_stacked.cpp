@@ -446,19 +446,14 @@ int main(int argc, char** argv) {
     const double gain = verdict(lesson, pretrained_error, ft.error, sc_run.t.error, base.pca);
     record(lesson, s, sizes, scratch_epochs, base, greedy, pretrained_error, ft, sc_run, gain);
     lesson.try_this({
-        {"--activation relu", "ReLU units (He initialisation): the verdict "
-                              "turns, the net trained from scratch beats "
-                              "pretraining + fine-tuning; both beat PCA."},
-        {"--tied", "Decoders reuse the encoders' weights transposed: half "
-                   "the weights, every error higher than untied, and "
-                   "pretraining still wins clearly."},
-        {"--optimizer sgd", "SGD with momentum, closer to the 2006 recipe: "
-                            "pretraining wins; from scratch, the first layer's "
-                            "filters move much less than pretraining moves "
-                            "them, the vanishing gradient at work."},
-        {"--pretrain-epochs 1", "One epoch per floor, and fewer epochs for the "
-                                "scratch net too: every error is higher, and "
-                                "pretraining still wins by about as much."},
+        {"--activation relu",
+         "ReLU units: the net trained from scratch beats pretraining; both beat PCA."},
+        {"--tied",
+         "Half the weights: every error higher than untied; pretraining still wins."},
+        {"--optimizer sgd",
+         "Pretraining wins; from scratch, the first layer's filters hardly move."},
+        {"--pretrain-epochs 1",
+         "Every error higher; pretraining still wins by about as much."},
     });
   });
 }

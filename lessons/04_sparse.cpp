@@ -442,17 +442,12 @@ int main(int argc, char** argv) {
     report(lesson, s, sp, e, f, z);
 
     lesson.try_this({
-        {"--beta 0", "no sparsity penalty: the \"sparse\" model is the "
-                     "unpenalised one exactly (same start, same batches), so "
-                     "every \"sparse\" figure equals its \"no penalty\" twin, "
-                     "and its codes classify below the pixels"},
-        {"--beta 3", "ρ enforced harder: the mean activation lands almost on ρ, "
-                     "fewer units are on per image, the reconstruction error "
-                     "rises, and the codes classify worse than at β = 1 (near "
-                     "the pixels, still above the dense codes)"},
-        {"--l1-demo 3e-3", "a stronger L1 pull in step 7: more weights below 1e-3 "
-                           "in both runs, far more at exactly 0 with the "
-                           "soft-threshold, still almost none with the subgradient"},
+        {"--beta 0",
+         "No penalty: every \"sparse\" figure equals its \"no penalty\" twin."},
+        {"--beta 3",
+         "Mean activation almost at ρ, higher error, codes classify worse than at β = 1."},
+        {"--l1-demo 3e-3",
+         "Stronger L1: many exact zeros with the soft-threshold, almost none without."},
     });
   });
 }

@@ -414,15 +414,10 @@ int main(int argc, char** argv) {
     report(lesson, data, set, plain, mean_error, denoisers.front().noise, st, sw);
 
     lesson.try_this({
-        {"--noise stamp --stamp 0.5", "a faint mark: the stamped image is already "
-                                      "about as close to the clean one as this "
-                                      "model reconstructs anything, so the denoiser "
-                                      "gains about nothing over its input, though it "
-                                      "stays ahead of the plain autoencoder"},
+        {"--noise stamp --stamp 0.5",
+         "A faint mark: the denoiser gains little over its input, yet beats the plain model."},
         {"--noise gaussian --small-train 100 --small-epochs 450",
-         "an even smaller set: the best σ stays where it was, but training with "
-         "noise gains more over σ = 0 on the noisy test images than with 300 "
-         "images, and costs less on the clean ones"},
+         "Fewer images: the same best σ, and noise helps more than with 300."},
     });
   });
 }

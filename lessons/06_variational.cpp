@@ -2,10 +2,9 @@
 // ======================================
 //
 // What you will build
-//   An autoencoder whose code is a probability distribution and whose
-//   decoder is a generator: draw a random code, decode it, get a garment
-//   that was never in the data. The classic architecture (Kingma & Welling,
-//   https://arxiv.org/abs/1312.6114): 784 → 400 → 20 and back, ReLU, Adam.
+//   An autoencoder whose code is a distribution and whose decoder is a
+//   generator: decode a random code, get a garment never in the data
+//   (Kingma & Welling, https://arxiv.org/abs/1312.6114): 784 → 400 → 20.
 //
 //       h      = relu(W₁ x + b₁)                     784 → 400
 //       μ      = W_μ h + b_μ,  log σ² = W_σ h + b_σ   400 → 20 and 20
@@ -14,29 +13,20 @@
 //       −ELBO(x) = BCE(logits, x) + ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1)
 //
 // What is new
-//   The encoder gives a Gaussian cloud q(z|x) = N(μ, diag σ²) per image;
-//   the loss asks that any point of the cloud decode back into the image,
-//   and that every cloud stay close to N(0, I). What that buys: samples
-//   from the prior (a plain autoencoder, the control, fails at that), and
-//   attribute vectors (one class's mean code minus another's) that turn
-//   one garment into another.
+//   Each image's code is a Gaussian cloud q(z|x) = N(μ, diag σ²); the loss
+//   asks that any point of it decode back into the image and that every
+//   cloud stay near N(0, I). That buys samples from the prior (the plain
+//   autoencoder, the control, fails) and attribute vectors between classes.
 //
 // How to run it
-//   scripts/lesson 06_variational             the full run
-//   scripts/lesson 06_variational --quick     a few hundred images, seconds
-//   scripts/lesson 06_variational --step      pause after each step
-//   scripts/lesson 06_variational --resume    continue an interrupted run
+//   scripts/lesson 06_variational [--quick | --step | --resume | --help]
 //
 // What to look for
-//   - The −ELBO split into reconstruction and KL, and how many latent
-//     units carry any KL at all; codes_2d.svg, the two busiest units.
-//   - samples_vae_vs_ae.png: whole garments from the VAE's prior, fragments
-//     from the plain autoencoder's random codes.
-//   - attribute_vectors.png: dresses turning into trousers, sneakers into
-//     ankle boots; a random direction as long does not.
+//   - The −ELBO split into reconstruction and KL; how many units carry KL.
+//   - samples_vae_vs_ae.png: whole garments from the VAE, fragments from
+//     the plain autoencoder; attribute_vectors.png: dresses into trousers.
 //   - The importance-weighted bound below the −ELBO: the ELBO is loose.
-//   Each step prints what it does; the figures of a full run, and what the
-//   "Try this" experiments give, are in lessons/README.md.
+//   Figures of a full run and of "Try this": lessons/README.md.
 
 #include <algorithm>
 #include <cmath>
@@ -53,13 +43,11 @@
 using hg::Var;
 
 // ---------------------------------------------------------------------------
-// The model. Two heads give μ and log σ² (log σ², not σ: any real output is
-// allowed, σ = e^{½ log σ²} is positive by construction, and the KL wants
-// log σ² anyway). Step 4's plain autoencoder is this network with μ as its
-// code, no noise and no KL.
+// The model. Two heads give μ and log σ² (not σ: any real output is allowed,
+// σ = e^{½ log σ²} > 0, and the KL wants log σ²). Step 4's plain autoencoder
+// is this network with μ as its code, no noise and no KL.
 struct VAE {
   hg::Linear hidden, to_mu, to_logvar, dec_hidden, dec_out;
-
   VAE(int pixels, int hidden_units, int latent, hg::Rng& rng)
       : hidden(pixels, hidden_units, rng, hg::Init::He, "enc"),
         to_mu(hidden_units, latent, rng, hg::Init::Xavier, "mu"),
@@ -95,7 +83,6 @@ NegElbo negative_elbo(VAE& vae, Var x, hg::Rng& rng) {
 }
 
 // ---------------------------------------------------------------------------
-// Measuring and decoding, forward only.
 struct Parts { double rec = 0, kl = 0; double total() const { return rec + kl; } };
 
 // The −ELBO over a set, ε from a fixed seed: two calls see the same noise.
@@ -169,13 +156,11 @@ hg::Tensor moved(const hg::Tensor& z, const std::vector<double>& shift, double a
 // ---------------------------------------------------------------------------
 // The importance-weighted bound (Burda, Grosse & Salakhutdinov,
 // https://arxiv.org/abs/1509.00519). With k draws z_s = μ + σ ⊙ ε_s from
-// q(z|x) and w_s = p(x|z_s) p(z_s) / q(z_s|x), i.e.
+// q(z|x) and w_s = p(x|z_s) p(z_s) / q(z_s|x) (the ½ log 2π terms cancel):
 //   log w_s = −BCE(decode(z_s), x) − ½ Σ_j z_sj² + ½ Σ_j (ε_sj² + log σ_j²)
-// (the ½ log 2π of the two Gaussian densities cancel),
 //   L_k = log (1/k) Σ_s w_s     and    ELBO ≈ (1/k) Σ_s log w_s.
-// E[L_k] ≤ log p(x) for every k, rising towards it as k grows, and L_k ≥
-// the ELBO estimate from the same draws. Returned negated, in nats per
-// image: −L_k lies above −log p(x) in expectation; it is not −log p(x).
+// E[L_k] ≤ log p(x), rising towards it as k grows, and L_k ≥ the ELBO from
+// the same draws. Returned negated, nats per image: above −log p(x).
 struct Bounds { double neg_elbo = 0, neg_iw = 0; };
 Bounds importance_weighted(VAE& vae, const hg::Dataset& data, int k, hg::Rng& rng) {
   const int L = vae.latent(), P = data.pixels();
@@ -207,14 +192,12 @@ Bounds importance_weighted(VAE& vae, const hg::Dataset& data, int k, hg::Rng& rn
 }
 
 // ---------------------------------------------------------------------------
-// The steps.
 struct Settings {
   int latent = 20, hidden = 400, ae_epochs = 5, iw_samples = 100, iw_images = 1000;
 };
 
-// Trains with Adam through the harness (NaN stop, --step stops, checkpoint,
-// --resume). ε comes from the run's own Rng, which the checkpoint keeps, so
-// a resumed run draws the noise an unbroken one would have drawn.
+// Adam through the harness. ε comes from the run's Rng, which the checkpoint
+// keeps: a resumed run draws the noise an unbroken one would have drawn.
 using Loss = std::function<Var(Var x, hg::Rng& noise)>;
 lessons::Curves fit(hg::Lesson& lesson, const std::string& name, hg::ParameterList params,
                     const hg::Dataset& train, int epochs, std::uint64_t seed,
@@ -223,7 +206,7 @@ lessons::Curves fit(hg::Lesson& lesson, const std::string& name, hg::ParameterLi
   hg::Adam adam(std::move(params), {.lr = o.lr});
   lessons::Run run{.name = name, .opt = adam, .batch_size = o.batch_size,
                    .rng = hg::Rng(seed), .checkpoint = true, .loss = {}};
-  std::ostringstream shapes;  // the model's sizes: what a resumed run must match
+  std::ostringstream shapes;  // what a resumed run must match
   for (const hg::Parameter* p : adam.parameters()) shapes << p->value.shape() << ' ';
   run.settings = {{"shapes", shapes.str()}};
   run.loss = [&](hg::Tape& tape, const hg::Batch& b) {
@@ -234,11 +217,9 @@ lessons::Curves fit(hg::Lesson& lesson, const std::string& name, hg::ParameterLi
 
 hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng, double& mean_bce) {
   lesson.step(1, "Load Fashion-MNIST, and the loss of learning nothing",
-              "Each gray level is read as the probability of ink, and the "
-              "decoder is scored by binary cross-entropy summed over the 784 "
-              "pixels: nats per image (gray targets make this a score, not a "
-              "true probability of the image). The level to beat: answer "
-              "every image with the mean training image.");
+              "Gray levels are read as probabilities of ink; the decoder is scored by "
+              "BCE summed over the pixels, in nats per image (a score, not a true "
+              "probability). The level to beat: the mean training image.");
   const hg::LessonOptions& o = lesson.options();
   hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
   std::printf("train %d, validation %d, test %d images%s\n", data.train.size(),
@@ -253,18 +234,14 @@ struct Trained { Parts untrained, test; double last_train = 0; };
 
 Trained train_vae(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, double mean_bce) {
   lesson.step(2, "Train the VAE: why its code can be sampled",
-              "A plain autoencoder decodes only its training codes; the space "
-              "between them is nobody's. The VAE decodes a noisy code "
-              "z ~ q(z|x), so each image owns a region and neighbours must "
-              "decode alike, and the KL packs the regions around 0 at the "
-              "prior's scale: a z drawn from N(0, I) lands where the decoder "
-              "was trained. Watch the −ELBO per image fall, and its split.");
+              "Decoding a noisy z ~ q(z|x) gives each image a region that must "
+              "decode alike, and the KL packs the regions around 0, so a z from "
+              "N(0, I) lands where the decoder was trained. Watch the −ELBO fall.");
   const std::uint64_t eval_seed = lesson.options().seed + 100;
   Trained t{.untrained = evaluate(vae, data.test, eval_seed), .test = {}};
   std::printf("untrained VAE: −ELBO %.1f nats per test image\n", t.untrained.total());
   const lessons::Curves c = fit(
-      lesson, "vae", hg::params(vae.hidden, vae.to_mu, vae.to_logvar, vae.dec_hidden,
-                                vae.dec_out),
+      lesson, "vae", hg::params(vae.hidden, vae.to_mu, vae.to_logvar, vae.dec_hidden, vae.dec_out),
       data.train, lesson.options().epochs, lesson.options().seed + 1,
       [&](Var x, hg::Rng& noise) {
         const NegElbo l = negative_elbo(vae, x, noise);
@@ -292,10 +269,9 @@ Trained train_vae(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, doub
 
 int active_units(hg::Lesson& lesson, VAE& vae, const hg::Dataset& test) {
   lesson.step(3, "How many latent units does the model use?",
-              "The KL of each unit, ½(μ_j² + σ_j² − log σ_j² − 1), averaged over "
-              "the test images; a unit above 0.01 nats counts as used. The KL "
-              "charges every unit for what it carries, so the VAE switches off "
-              "the units it cannot afford: look at how many there are.");
+              "Each unit's KL, ½(μ_j² + σ_j² − log σ_j² − 1), averaged over the test "
+              "images; above 0.01 nats counts as used. The KL charges each unit for "
+              "what it carries, so the VAE switches off units it cannot afford.");
   const hg::Tensor mu = encode_mu(vae, test.images), lv = encode_logvar(vae, test.images);
   std::vector<double> kl(vae.latent(), 0.0);
   for (int n = 0; n < test.size(); ++n)
@@ -318,21 +294,17 @@ int active_units(hg::Lesson& lesson, VAE& vae, const hg::Dataset& test) {
     map.x.push_back(mu.at(n, unit[0])), map.y.push_back(mu.at(n, unit[1])),
         map.labels.push_back(test.labels[std::size_t(n)]);
   hg::save_svg(lesson.out_path("codes_2d.svg"), map);
-  lesson.figure("codes_2d.svg", "the test images' μ on the two busiest units, by "
-                "class (never shown to the model): classes in overlapping clouds "
-                "within a few units of 0, the prior's scale");
+  lesson.figure("codes_2d.svg", "test μ on the two busiest units, by class (never shown "
+                "to the model): overlapping clouds within a few units of 0, the prior's scale");
   return used;
 }
 
 double sampling(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data,
                 const Settings& s, hg::Rng& rng) {
   lesson.step(4, "New images from the prior, and the plain autoencoder's failure",
-              "Generation is two lines: z ~ N(0, I), x = σ(decode(z)). The control "
-              "is the same network with μ as its code, no noise, no KL; to be fair, "
-              "its random codes are drawn per unit from a Gaussian with that "
-              "unit's mean and spread over the validation images. Look for whole "
-              "garments from the VAE, fragments from the autoencoder: its codes "
-              "fill a thin region an independent Gaussian misses.");
+              "z ~ N(0, I), x = σ(decode(z)). The control, μ as code without noise or "
+              "KL, draws each unit from a Gaussian with its validation mean and "
+              "spread. Whole garments from the VAE, fragments from the control.");
   hg::Rng sample_rng(lesson.options().seed + 2);
   hg::Tensor z({32, s.latent});
   sample_rng.fill_normal(z, 0.0f, 1.0f);
@@ -364,11 +336,11 @@ double sampling(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data,
   return bce;
 }
 
-// One attribute vector from class `from` to class `to` (step 5), and the share
-// of `from`'s decodings nearer the mean `to` image at μ, μ + v and μ + random.
+// An attribute vector from class `from` to `to`: the share of `from`'s
+// decodings nearer the mean `to` image at μ, μ + v and μ + random.
 struct Attribute { int from, to; double before = 0, after = 0, random = 0; };
 
-// Measures `a` and returns its strip: 4 rows, μ + α v for α = 0, ¼, …, 1½.
+// Measures `a`; returns its strip, 4 rows of μ + α v for α = 0, ¼, …, 1½.
 hg::Tensor attribute(VAE& vae, const hg::LessonData& data, Attribute& a, hg::Rng& rng) {
   const auto codes = class_means(encode_mu(vae, data.train.images), data.train);
   const auto images = class_means(data.train.images, data.train);
@@ -412,11 +384,9 @@ hg::Tensor attribute(VAE& vae, const hg::LessonData& data, Attribute& a, hg::Rng
 
 std::vector<Attribute> attributes(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data) {
   lesson.step(5, "Attribute vectors: arithmetic on codes",
-              "v = (mean code μ of one class) − (mean μ of another), over the "
-              "training images: dress → trouser and sneaker → ankle boot. Added "
-              "to a test image's code, it should turn the garment into the "
-              "other class; a random direction as long as v is the control. "
-              "Judged in pixels: is the decoding nearer the other class's mean image?");
+              "v = (mean training μ of one class) − (that of another), added to test "
+              "codes, should turn dresses into trousers, sneakers into ankle boots; "
+              "a random direction as long is the control. Judged against mean images.");
   std::vector<Attribute> pairs{{.from = 3, .to = 1}, {.from = 7, .to = 9}};
   hg::Rng rng(lesson.options().seed + 6);
   const std::vector<std::string>& name = data.test.class_names;
@@ -432,19 +402,16 @@ std::vector<Attribute> attributes(hg::Lesson& lesson, VAE& vae, const hg::Lesson
   std::copy(tiles.begin(), tiles.end(), all.begin());
   hg::write_png(lesson.out_path("attribute_vectors.png"),
                 hg::samples_grid(all, data.test.height, data.test.width, 7, {.scale = 2}));
-  lesson.figure("attribute_vectors.png", "rows: four test dresses, then four "
-                "sneakers, decoded at μ + α v for α = 0, ¼, …, 1½: the dresses "
-                "become trousers, the sneakers ankle boots");
+  lesson.figure("attribute_vectors.png", "four test dresses, then four sneakers, at "
+                "μ + α v for α = 0, ¼, …, 1½: dresses become trousers, sneakers ankle boots");
   return pairs;
 }
 
 Bounds iw_bound(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, const Settings& s) {
   lesson.step(6, "How loose is the ELBO? The importance-weighted bound",
-              "With k draws from q(z|x) per image the bound tightens towards "
-              "log p(x) (see importance_weighted). Both figures are bounds: "
-              "−L_k lies below the −ELBO and, in expectation, above −log p(x); "
-              "the gap between them is part of what q(z|x) not being the true "
-              "posterior costs.");
+              "k draws from q(z|x) per image tighten the bound towards log p(x). "
+              "−L_k lies below the −ELBO and above −log p(x): the gap is part of "
+              "what q(z|x) not being the true posterior costs.");
   hg::Rng rng(lesson.options().seed + 5);
   const hg::Dataset some = hg::take(data.test, s.iw_images);
   const Bounds b = importance_weighted(vae, some, s.iw_samples, rng);
@@ -495,8 +462,7 @@ int main(int argc, char** argv) {
       .flags = {hg::flag("latent", &s.latent, "size of the latent code z", 1, 784),
                 hg::flag("hidden", &s.hidden, "units of the hidden layers", 1, 4096),
                 hg::flag("ae-epochs", &s.ae_epochs, "epochs of the plain autoencoder", 1, 1000),
-                hg::flag("iw-samples", &s.iw_samples, "k, draws per image of the "
-                         "importance-weighted bound", 1, 100000),
+                hg::flag("iw-samples", &s.iw_samples, "k, draws per image of the bound", 1, 100000),
                 hg::flag("iw-images", &s.iw_images, "test images for that bound", 1, 10000)},
       .resumable = true};
 
@@ -513,20 +479,9 @@ int main(int argc, char** argv) {
     report(lesson, data, s, mean_bce, t, used, ae_bce, attr, iw);
 
     lesson.try_this({
-        {"--latent 50",
-         "More room, the same −ELBO and about the same KL: the extra units are "
-         "nearly free and nearly idle. Read the KL list: a dozen units carry "
-         "most of it, a long tail carries hundredths of a nat, and some units "
-         "sit at the prior."},
-        {"--latent 2",
-         "codes_2d.svg becomes the whole code space: footwear on one side, "
-         "clothes on the other, bags between. The −ELBO rises, and the random "
-         "push moves decodings as often as v does: in two dimensions every "
-         "class is a short step from every other, so the control fails."},
-        {"--resume --iw-samples 1000",
-         "After a full run, only the bound is recomputed (training resumes "
-         "from its checkpoints, already done): ten times the draws lower it "
-         "again, by much less than the first hundred did."},
+        {"--latent 50", "The same −ELBO: a dozen units carry most KL, the rest idle."},
+        {"--latent 2", "codes_2d.svg is the whole code space; the random push works as well as v."},
+        {"--resume --iw-samples 1000", "After a full run, only the bound: lower again, by less."},
     });
   });
 }

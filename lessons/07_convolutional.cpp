@@ -433,14 +433,10 @@ int main(int argc, char** argv) {
     lesson.step(7, "The numbers", "Every model measured on the test set.");
     record(lesson, channels, hole, base, conv, dense, conv_fit, dense_fit, err, h);
     lesson.try_this({
-        {"--hole 16", "A hole a third of the image: the inpainting network's "
-                      "error inside it stays close to the smaller hole's and "
-                      "far below the mean image's, and it still draws a whole "
-                      "garment; its error on undamaged images rises."},
-        {"--channels 4", "Half the channels: half the parameters and about "
-                         "half the computing time; the conv model falls behind "
-                         "the dense one but stays below PCA, and inpainting "
-                         "still works, a little less well."},
+        {"--hole 16",
+         "A hole a third of the image: its error stays near the smaller hole's; whole garments."},
+        {"--channels 4",
+         "Half the parameters: behind the dense model, still below PCA."},
     });
   });
 }

@@ -410,13 +410,10 @@ int main(int argc, char** argv) {
     report(lesson, data.test, s, mean_error, plain, cae, r, units);
 
     lesson.try_this({
-        {"--lambda 0.5", "a weaker pull than the default λ = 2: the Jacobian and "
-                         "the random-direction displacement shrink less, the test "
-                         "error stays closer to the plain model's, more code units "
-                         "stay in use, and the data/random ratio is smaller"},
-        {"--lambda 5", "contracts harder: a smaller Jacobian still, a higher test "
-                       "error, fewer units in use, and the code follows moves "
-                       "toward other images even more than it follows noise"},
+        {"--lambda 0.5",
+         "A weaker pull than λ = 2: less contraction, error nearer the plain model's."},
+        {"--lambda 5",
+         "Contracts harder: smaller Jacobian, higher error, fewer units in use."},
     });
   });
 }

@@ -387,13 +387,9 @@ int main(int argc, char** argv) {
 
     lesson.try_this({
         {"--kmeans-restarts 1",
-         "One k-means++ start instead of the best of three: k-means takes less "
-         "time, and most purities drop (a worse local minimum); pixels lose the "
-         "most. Purity depends on the start as well as on the features."},
+         "One k-means++ start: most purities drop, pixels' most."},
         {"--epochs 2",
-         "A barely trained autoencoder: it reconstructs worse, its codes "
-         "retrieve and classify worse, yet k-means finds them slightly purer. "
-         "What reconstruction improves is not what clustering measures."},
+         "A barely trained model: worse retrieval, yet slightly purer k-means clusters."},
     });
   });
 }
