@@ -381,7 +381,7 @@ int main(int argc, char** argv) {
       .look_for = "Adam's loss falls much faster than plain SGD's from the "
                   "same start. The autoencoder's error lands beside PCA's with "
                   "as many components: one sigmoid layer each way is about as "
-                  "good as the best linear map. reconstructions.png: blurry "
+                  "good as the best linear map. In reconstructions.png, blurry "
                   "but recognisable clothes rebuilt from a short code. Three "
                   "losses compared on one yardstick, and a code as wide as the "
                   "image learning to copy.",

@@ -402,8 +402,8 @@ int main(int argc, char** argv) {
       .name = "03_stacked",
       .summary = "greedy layer-wise pretraining, then fine-tuning, against "
                  "the same deep autoencoder trained from scratch",
-      .look_for = "curves.svg: the greedy stack's error jumps up as each floor "
-                  "is added, and fine-tuning brings it down within a few "
+      .look_for = "In curves.svg the greedy stack's error jumps up as each "
+                  "floor is added, and fine-tuning brings it down within a few "
                   "epochs. Step 6: how far each training moved the first "
                   "layer's filters, beside their pictures (filters_*.png). "
                   "Step 7: pretrained, fine-tuned and from-scratch test errors "

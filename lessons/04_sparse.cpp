@@ -404,12 +404,12 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "04_sparse",
       .summary = "the sparse autoencoder: 1000 units, L = ‖x − x̂‖² + β Σ KL(ρ ‖ ρ̂_j)",
-      .look_for = "activations.svg: without the penalty the units' mean "
-                  "activations are spread out; with it they pile up near ρ. "
-                  "filters_sparse.png against filters_dense.png: with the "
+      .look_for = "In activations.svg, without the penalty the units' mean "
+                  "activations are spread out; with it they pile up near ρ. In "
+                  "filters_sparse.png against filters_dense.png, with the "
                   "penalty many filters show one piece of a garment; without "
-                  "it each is a fine pattern spread over the whole garment. "
-                  "reconstructions.png: the sparse model is blurrier, the "
+                  "it each is a fine pattern spread over the whole garment. In "
+                  "reconstructions.png the sparse model is blurrier: the "
                   "price. The classifier table: whether sparsity is what helps "
                   "is read from its last two rows. L1 on the weights: the "
                   "subgradient leaves them hovering near 0, the soft-threshold "

@@ -485,12 +485,12 @@ int main(int argc, char** argv) {
       .summary = "the variational autoencoder: z = μ + σ ⊙ ε, loss = BCE + KL",
       .look_for = "The −ELBO split into reconstruction and KL, and how many "
                   "latent units carry any KL at all; codes_2d.svg shows the "
-                  "two busiest. samples_vae_vs_ae.png: whole garments from the "
-                  "VAE's prior, fragments from the plain autoencoder's random "
-                  "codes. attribute_vectors.png: dresses turning into "
-                  "trousers, sneakers into ankle boots, where a random "
-                  "direction as long does not. The importance-weighted bound "
-                  "lies below the −ELBO: the ELBO is loose.",
+                  "two busiest. In samples_vae_vs_ae.png, whole garments from "
+                  "the VAE's prior, fragments from the plain autoencoder's "
+                  "random codes. In attribute_vectors.png, dresses turn into "
+                  "trousers and sneakers into ankle boots; a random direction "
+                  "as long does not. The importance-weighted bound lies below "
+                  "the −ELBO: the ELBO is loose.",
       .epochs = 10, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("latent", &s.latent, "size of the latent code z", 1, 784),
                 hg::flag("hidden", &s.hidden, "units of the hidden layers", 1, 4096),

@@ -396,8 +396,8 @@ int main(int argc, char** argv) {
       .summary = "a convolutional autoencoder against a dense one; inpainting",
       .look_for = "Step 5: the conv autoencoder matches the dense one's test "
                   "error with a fraction of its parameters (counted in "
-                  "step 2), at more time per epoch. filters.png and "
-                  "feature_maps.png: edge and blob detectors, and what each "
+                  "step 2), at more time per epoch. In filters.png and "
+                  "feature_maps.png, edge and blob detectors, and what each "
                   "finds in one image. Step 6: inside the holes, the "
                   "inpainting network's error beside the plain autoencoder's "
                   "(which copies the hole) and the mean image's.",

@@ -343,9 +343,10 @@ int main(int argc, char** argv) {
                   "PCA's need not cluster, retrieve or classify better, since "
                   "nothing in a reconstruction loss asks distances between "
                   "codes to mean anything; the standardised row asks whether "
-                  "the units' unequal scales are what hurts. retrieval.png: a "
-                  "query and its nearest test images by code, by pixels and by "
-                  "PCA; centroids.png: the ten cluster centres as images.",
+                  "the units' unequal scales are what hurts. In retrieval.png, "
+                  "a query and its nearest test images by code, by pixels and "
+                  "by PCA; in centroids.png, the ten cluster centres as "
+                  "images.",
       .epochs = 10, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("kmeans-restarts", &s.restarts,
                          "k-means++ runs per feature set (the best is kept)", 1, 100),
