@@ -15,14 +15,8 @@
 // How to run it:   scripts/lesson 00_tape         (no data, no flags needed)
 //                  scripts/lesson 00_tape --step  (pause after each step)
 //
-// What to look for: in every table the three columns agree to about 4
-// digits. The "hand" column is exact math in double; the "tape" column is
-// what training will use; "finite diff." is the slope measured by nudging
-// one number up and down, (f(w + h) − f(w − h)) / 2h, which needs no
-// calculus at all and so is the referee. The last step shows the loss going
-// down after one update, and Adam's first step being ±lr for every weight.
-// Each step prints what it does; "Try this" at the end suggests flags to
-// change (--h, --lr), and lessons/README.md records what they give.
+// What to look for: printed when the run starts (look_for, below) and at the
+// top of the lesson's page; a full run's figures are in lessons/README.md.
 //
 // New here: everything. Next, lesson 01 builds a whole autoencoder from the
 // same pieces (Linear, sigmoid, a loss, an optimizer).
@@ -248,6 +242,13 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "00_tape",
       .summary = "gradients by hand, by the tape and by finite differences",
+      .look_for = "In every table the three columns agree to several digits. "
+                  "\"hand\" is exact math in double; \"tape\" is what training "
+                  "will use; \"finite diff.\" nudges one number up and down "
+                  "and measures the slope, needing no calculus at all, so it "
+                  "is the referee. The last step shows the loss going down "
+                  "after one update, and Adam's first step being ±lr for every "
+                  "weight.",
       .lr = 0.1f,  // the one optimizer step of step 3
       .flags = {hg::flag("h", &h, "the nudge of the finite differences", 1e-7, 1)}};
   return hg::run_lesson(argc, argv, info, [&](hg::Lesson& lesson) {

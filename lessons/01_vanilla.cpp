@@ -23,15 +23,8 @@
 //   scripts/lesson 01_vanilla --step=batch    ...and inside training
 //   scripts/lesson 01_vanilla --resume        continue an interrupted run
 //
-// What to look for
-//   - Adam's loss falls much faster than plain SGD's from the same start.
-//   - The autoencoder's error beside PCA's with as many components: one
-//     sigmoid layer each way is about as good as the best linear map.
-//   - reconstructions.png: blurry but recognisable clothes from 32 numbers.
-//   - Three losses compared on one yardstick, and what happens when the
-//     code is as wide as the image.
-//   Each step prints what it does; the figures of a full run, and what the
-//   "Try this" experiments give, are in lessons/README.md.
+// What to look for: printed when the run starts (look_for, below) and at the
+// top of the lesson's page; a full run's figures are in lessons/README.md.
 
 #include <cmath>
 #include <cstdio>
@@ -382,6 +375,13 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "01_vanilla",
       .summary = "the vanilla autoencoder z = σ(W_e x + b_e), x̂ = σ(W_d z + b_d)",
+      .look_for = "Adam's loss falls much faster than plain SGD's from the "
+                  "same start. The autoencoder's error lands beside PCA's with "
+                  "as many components: one sigmoid layer each way is about as "
+                  "good as the best linear map. In reconstructions.png, blurry "
+                  "but recognisable clothes rebuilt from a short code. Three "
+                  "losses compared on one yardstick, and a code as wide as the "
+                  "image learning to copy.",
       .epochs = 10, .batch_size = 128,
       .lr = 1e-2f,  // Adam's η: high for Adam, right for this small model
       .flags = {hg::flag("code-size", &s.code_size, "units in the code z", 1, 784),

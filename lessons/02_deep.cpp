@@ -28,15 +28,8 @@
 //   scripts/lesson 02_deep --resume       continue an interrupted run
 //   scripts/lesson 02_deep --help         every flag
 //
-// What to look for
-//   - Step 3: He initialisation keeps each unit's activation the same size
-//     forwards; backwards each layer scales the gradient by √(fan-out /
-//     fan-in). Xavier's activations shrink.
-//   - Step 4: at code size 32 the deep autoencoder's test error is clearly
-//     below PCA's (lesson 01's single sigmoid layer only reached PCA).
-//   - Steps 5 and 6: code size against error, where the gap to PCA is
-//     widest; two-number codes coloured by class, deep beside PCA.
-//   The figures of a full run and of the "Try this" runs: lessons/README.md.
+// What to look for: printed when the run starts (look_for, below) and at the
+// top of the lesson's page; a full run's figures are in lessons/README.md.
 
 #include <algorithm>
 #include <cmath>
@@ -415,6 +408,14 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "02_deep",
       .summary = "a deep autoencoder 784-256-64-32-64-256-784 (ReLU, He init) against PCA",
+      .look_for = "Step 3: He initialisation keeps each unit's activation the "
+                  "same size forwards, where Xavier's shrink; backwards each "
+                  "layer scales the gradient by √(fan-out / fan-in). Step 4: "
+                  "at code size 32 the deep autoencoder's test error is "
+                  "clearly below PCA's (lesson 01's single sigmoid layer only "
+                  "reached PCA). Steps 5 and 6: the code sizes where the gap "
+                  "to PCA is widest, and two-number codes coloured by class, "
+                  "deep beside PCA.",
       .epochs = 15, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("code-size", &s.code_size, "units in the code z", 1, 784),
                 hg::flag("init", &s.init, "rule for the layers before a ReLU: he "

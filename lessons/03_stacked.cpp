@@ -30,14 +30,8 @@
 //   scripts/lesson 03_stacked --resume      continue an interrupted run
 //   scripts/lesson 03_stacked --help        the flags that change the recipe
 //
-// What to look for
-//   - curves.svg: the greedy stack's error jumps up as each floor is added;
-//     fine-tuning brings it down within a few epochs.
-//   - Step 7: pretrained, fine-tuned and from-scratch test errors beside
-//     PCA(32), and the verdict, computed; "Try this" changes the recipe.
-//   - Step 6: how far each training moved the first layer's filters, beside
-//     their pictures (filters_*.png).
-//   The figures of a full run and of the "Try this" runs: lessons/README.md.
+// What to look for: printed when the run starts (look_for, below) and at the
+// top of the lesson's page; a full run's figures are in lessons/README.md.
 
 #include <algorithm>
 #include <cmath>
@@ -408,6 +402,12 @@ int main(int argc, char** argv) {
       .name = "03_stacked",
       .summary = "greedy layer-wise pretraining, then fine-tuning, against "
                  "the same deep autoencoder trained from scratch",
+      .look_for = "In curves.svg the greedy stack's error jumps up as each "
+                  "floor is added, and fine-tuning brings it down within a few "
+                  "epochs. Step 6: how far each training moved the first "
+                  "layer's filters, beside their pictures (filters_*.png). "
+                  "Step 7: pretrained, fine-tuned and from-scratch test errors "
+                  "beside PCA's, and which recipe wins, computed.",
       .epochs = 6, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("activation", &s.activation,
                          "hidden units: sigmoid or relu (default sigmoid)"),

@@ -27,19 +27,8 @@
 //   scripts/lesson 04_sparse --step=batch     stop inside training
 //   scripts/lesson 04_sparse --resume         continue an interrupted run
 //
-// What to look for
-//   - activations.svg: without the penalty the units' mean activations are
-//     spread out; with it they pile up near ρ.
-//   - filters_sparse.png against filters_dense.png: with the penalty many
-//     rows of W_e show one piece of a garment; without it each filter is a
-//     fine pattern spread over the whole garment area.
-//   - reconstructions.png: the sparse model is blurrier (the price).
-//   - The classifier table: pixels, the unpenalised codes, the sparse codes.
-//     Whether sparsity is what helps is read from the last two rows.
-//   - L1 on the weights: the subgradient leaves weights hovering near 0,
-//     the soft-threshold step sets them to exactly 0.
-//   The figures of a full run, and what "Try this" gives, are in
-//   lessons/README.md.
+// What to look for: printed when the run starts (look_for, below) and at the
+// top of the lesson's page; a full run's figures are in lessons/README.md.
 
 #include <algorithm>
 #include <cmath>
@@ -415,6 +404,16 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "04_sparse",
       .summary = "the sparse autoencoder: 1000 units, L = ‖x − x̂‖² + β Σ KL(ρ ‖ ρ̂_j)",
+      .look_for = "In activations.svg, without the penalty the units' mean "
+                  "activations are spread out; with it they pile up near ρ. In "
+                  "filters_sparse.png against filters_dense.png, with the "
+                  "penalty many filters show one piece of a garment; without "
+                  "it each is a fine pattern spread over the whole garment. In "
+                  "reconstructions.png the sparse model is blurrier: the "
+                  "price. The classifier table: whether sparsity is what helps "
+                  "is read from its last two rows. L1 on the weights: the "
+                  "subgradient leaves them hovering near 0, the soft-threshold "
+                  "step sets them to exactly 0.",
       .epochs = 3, .batch_size = 128, .lr = 3e-3f,
       .flags = {hg::flag("hidden", &s.hidden, "units in the hidden layer", 1, 4096),
                 hg::flag("rho", &s.rho, "target mean activation ρ", 1e-4, 0.9999),

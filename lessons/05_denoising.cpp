@@ -26,18 +26,8 @@
 //   scripts/lesson 05_denoising --small-train 100 a smaller "small" set
 //   scripts/lesson 05_denoising --step=batch      stop inside training
 //
-// What to look for
-//   - denoise_<kind>.png: rows of clean, noisy, denoised, and the plain
-//     autoencoder's answer to the same noisy images. The stamp vanishes
-//     under the denoiser and shows through the plain autoencoder.
-//   - The PSNR table: the denoiser's gain over its noisy input, and its
-//     lead over the plain autoencoder. Masking noise is where the plain one
-//     fails most: it has never seen a garment with pixels missing.
-//   - The stacking table and the noise-level table (steps 5 and 6).
-//   - Where the course stops: colourisation, the other classic "restore the
-//     missing part" task, needs colour images; Fashion-MNIST is grey.
-//   The figures of a full run, and what "Try this" gives, are in
-//   lessons/README.md.
+// What to look for: printed when the run starts (look_for, below) and at the
+// top of the lesson's page; a full run's figures are in lessons/README.md.
 
 #include <algorithm>
 #include <cmath>
@@ -377,6 +367,15 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "05_denoising",
       .summary = "the denoising autoencoder: x̂ = f(corrupt(x)), L = ‖x − x̂‖²",
+      .look_for = "Each denoise_<kind>.png has rows of clean, noisy, denoised, "
+                  "and the plain autoencoder's answer to the same noisy "
+                  "images; the stamp vanishes under the denoiser and shows "
+                  "through the plain one. The PSNR table: the denoiser's gain "
+                  "over its noisy input, and its lead over the plain "
+                  "autoencoder, widest for masking noise (the plain one never "
+                  "saw a garment with pixels missing). Steps 5 and 6: a second "
+                  "denoising level on the first one's codes, and how much "
+                  "noise to train with when the data set is small.",
       .epochs = 4, .batch_size = 128, .lr = 2e-3f,
       .flags = {hg::flag("hidden", &set.hidden, "units in the code h", 1, 4096),
                 hg::flag("noise", &set.which, "all, gaussian, mask, salt-pepper or stamp"),

@@ -21,12 +21,8 @@
 // How to run it
 //   scripts/lesson 06_variational [--quick | --step | --resume | --help]
 //
-// What to look for
-//   - The −ELBO split into reconstruction and KL; how many units carry KL.
-//   - samples_vae_vs_ae.png: whole garments from the VAE, fragments from
-//     the plain autoencoder; attribute_vectors.png: dresses into trousers.
-//   - The importance-weighted bound below the −ELBO: the ELBO is loose.
-//   Figures of a full run and of "Try this": lessons/README.md.
+// What to look for: printed when the run starts (look_for, below) and at the
+// top of the lesson's page; a full run's figures are in lessons/README.md.
 
 #include <algorithm>
 #include <cmath>
@@ -458,6 +454,14 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "06_variational",
       .summary = "the variational autoencoder: z = μ + σ ⊙ ε, loss = BCE + KL",
+      .look_for = "The −ELBO split into reconstruction and KL, and how many "
+                  "latent units carry any KL at all; codes_2d.svg shows the "
+                  "two busiest. In samples_vae_vs_ae.png, whole garments from "
+                  "the VAE's prior, fragments from the plain autoencoder's "
+                  "random codes. In attribute_vectors.png, dresses turn into "
+                  "trousers and sneakers into ankle boots; a random direction "
+                  "as long does not. The importance-weighted bound lies below "
+                  "the −ELBO: the ELBO is loose.",
       .epochs = 10, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("latent", &s.latent, "size of the latent code z", 1, 784),
                 hg::flag("hidden", &s.hidden, "units of the hidden layers", 1, 4096),

@@ -37,15 +37,9 @@
 //   scripts/lesson 07_convolutional --step=batch   pause after steps and batches
 //   scripts/lesson 07_convolutional --resume       continue an interrupted run
 //
-// What to look for
-//   - Step 5: the conv autoencoder matches the dense one's test error with
-//     a fraction of its parameters (step 2), at more time per epoch.
-//   - filters.png, feature_maps.png: edge and blob detectors, and what each
-//     finds in one image.
-//   - Step 6: inside the holes, the inpainting network's error beside the
-//     plain autoencoder's (which copies the hole) and the mean image's.
-//   The figures of a full run and of the "Try this" runs: lessons/README.md.
-//   How the conv ops are made fast: docs/performance.md and bench/bench_conv.
+// What to look for: printed when the run starts (look_for, below) and at the
+// top of the lesson's page; a full run's figures are in lessons/README.md.
+// How the conv ops are made fast: docs/performance.md and bench/bench_conv.
 
 #include <algorithm>
 #include <chrono>
@@ -400,6 +394,13 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "07_convolutional",
       .summary = "a convolutional autoencoder against a dense one; inpainting",
+      .look_for = "Step 5: the conv autoencoder matches the dense one's test "
+                  "error with a fraction of its parameters (counted in "
+                  "step 2), at more time per epoch. In filters.png and "
+                  "feature_maps.png, edge and blob detectors, and what each "
+                  "finds in one image. Step 6: inside the holes, the "
+                  "inpainting network's error beside the plain autoencoder's "
+                  "(which copies the hole) and the mean image's.",
       .epochs = 5, .batch_size = 128, .lr = 2e-3f,
       .flags = {hg::flag("hole", &hole, "side of the square cut out for inpainting", 1, 20),
                 hg::flag("channels", &channels, "filters of the first conv layer "

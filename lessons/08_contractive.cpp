@@ -33,20 +33,8 @@
 //   scripts/lesson 08_contractive --step=batch   stop inside training
 //   scripts/lesson 08_contractive --resume       continue an interrupted run
 //
-// What to look for
-//   - The table: the contractive encoder's Jacobian is several times smaller
-//     than the plain one's, and the measured code displacement shrinks by
-//     the same factor; the price is a higher test error.
-//   - sensitivity.svg: two parallel lines of slope 1 on log axes (the
-//     linear regime), the contractive one lower; only for a δ as large as
-//     an image do the sigmoids saturate and the curves bend.
-//   - The contraction is uneven: relative to random directions, the
-//     contractive code follows moves toward other images more than the
-//     plain code does.
-//   - A random direction moves the code ‖J‖_F/√D per unit of ‖δ‖, which is
-//     at least 1/√D of what the worst direction does; the run measures both.
-//   The figures of a full run, and what "Try this" gives, are in
-//   lessons/README.md.
+// What to look for: printed when the run starts (look_for, below) and at the
+// top of the lesson's page; a full run's figures are in lessons/README.md.
 
 #include <algorithm>
 #include <cmath>
@@ -383,6 +371,17 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "08_contractive",
       .summary = "the contractive autoencoder: L = ‖x − x̂‖² + λ‖J_f(x)‖²_F",
+      .look_for = "The table: the contractive encoder's Jacobian is several "
+                  "times smaller than the plain one's, and the measured code "
+                  "displacement shrinks by the same factor; the price is a "
+                  "higher test error. In sensitivity.svg, two parallel lines "
+                  "of slope 1 on log axes, the contractive one lower; they "
+                  "bend only for a δ as large as an image, where the sigmoids "
+                  "saturate. The contraction is uneven: the contractive code "
+                  "follows moves toward other images more than random moves, "
+                  "more so than the plain code. A random direction moves the "
+                  "code ‖J‖_F/√D per unit of ‖δ‖, at least 1/√D of what the "
+                  "worst direction does; the run measures both.",
       .epochs = 10, .batch_size = 128,
       .lr = 1e-2f,  // lesson 01's Adam rate for this one-layer model
       .flags = {hg::flag("code-size", &s.code_size, "units in the code h", 1, 784),

@@ -26,18 +26,8 @@
 //   scripts/lesson 09_codes --step               pause after each step
 //   scripts/lesson 09_codes --resume             continue an interrupted run
 //
-// What to look for
-//   - The table: purity on the training codes k-means fitted, and on test
-//     codes sent to the nearest centroid, beside the "shuffled clusters"
-//     chance level; precision@10; classifier accuracy.
-//   - An honest result: codes that reconstruct far better than PCA's need
-//     not cluster, retrieve or classify better. Nothing in a reconstruction
-//     loss asks distances between codes to mean anything; the standardised
-//     row asks whether the units' unequal scales are what hurts.
-//   - retrieval.png: a query and its nearest test images by code, by pixels
-//     and by PCA; centroids.png: the ten cluster centres as images.
-//   Each step prints what it does; the figures of a full run, and what the
-//   "Try this" experiments give, are in lessons/README.md.
+// What to look for: printed when the run starts (look_for, below) and at the
+// top of the lesson's page; a full run's figures are in lessons/README.md.
 
 #include <algorithm>
 #include <chrono>
@@ -346,6 +336,17 @@ int main(int argc, char** argv) {
       .name = "09_codes",
       .summary = "codes as features: k-means, retrieval and logistic regression on "
                  "codes, PCA, pixels",
+      .look_for = "The table: k-means purity on the training codes and on test "
+                  "codes sent to the nearest centroid, beside the \"shuffled "
+                  "clusters\" chance level; precision@10; classifier accuracy. "
+                  "An honest result: codes that reconstruct far better than "
+                  "PCA's need not cluster, retrieve or classify better, since "
+                  "nothing in a reconstruction loss asks distances between "
+                  "codes to mean anything; the standardised row asks whether "
+                  "the units' unequal scales are what hurts. In retrieval.png, "
+                  "a query and its nearest test images by code, by pixels and "
+                  "by PCA; in centroids.png, the ten cluster centres as "
+                  "images.",
       .epochs = 10, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("kmeans-restarts", &s.restarts,
                          "k-means++ runs per feature set (the best is kept)", 1, 100),
