@@ -25,6 +25,8 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "hourglass/autodiff/autodiff.hpp"
 #include "hourglass/io/lesson.hpp"
@@ -48,12 +50,18 @@ double finite_diff(float& w, float h, const std::function<double()>& loss) {
   return (up - down) / (2.0 * h);
 }
 
-void row(const char* name, double hand, double tape, double numeric) {
-  std::printf("  %-8s %12.6f %12.6f %12.6f\n", name, hand, tape, numeric);
-}
+// The columns of every gradient table: one number worked out three ways.
+const std::vector<std::string> kGradientColumns = {"", "hand", "tape", "finite diff."};
 
-void header() {
-  std::printf("  %-8s %12s %12s %12s\n", "", "hand", "tape", "finite diff.");
+// One row of a gradient table, each number to six decimals.
+std::vector<std::string> row(const char* name, double hand, double tape, double numeric) {
+  std::vector<std::string> cells = {name};
+  for (double value : {hand, tape, numeric}) {
+    char cell[32];
+    std::snprintf(cell, sizeof cell, "%.6f", value);
+    cells.push_back(cell);
+  }
+  return cells;
 }
 
 // The tape's listing, indented like the rest of a step's output.
@@ -112,9 +120,10 @@ void scalar(hg::Lesson& lesson, float h) {
     return double(f().item());
   };
   std::printf("  a = %.2f, b = %.2f, f = %.6f (tape: %.6f)\n", av, bv, s, y.item());
-  header();
-  row("df/da", ds_du * (bv + 1.0), a.grad[0], finite_diff(a.value[0], h, f_value));
-  row("df/db", ds_du * av, b.grad[0], finite_diff(b.value[0], h, f_value));
+  lesson.table("", kGradientColumns,
+               {row("df/da", ds_du * (bv + 1.0), a.grad[0],
+                    finite_diff(a.value[0], h, f_value)),
+                row("df/db", ds_du * av, b.grad[0], finite_diff(b.value[0], h, f_value))});
 }
 
 // ---------------------------------------------------------------------------
@@ -182,23 +191,26 @@ void linear_layer(hg::Lesson& lesson, Example& ex, float h) {
   ex.tape.backward(ex.loss());
   auto L = [&] { return ex.loss_value(); };
   std::printf("  L = %.6f\n", L());
-  header();
+  std::vector<std::vector<std::string>> rows;
   char name[16];
   for (int j = 0; j < 2; ++j)
     for (int i = 0; i < 3; ++i) {
       std::snprintf(name, sizeof name, "dW[%d,%d]", j, i);
-      row(name, g.dW[j][i], ex.layer.W().grad.at(j, i),
-          finite_diff(ex.layer.W().value.at(j, i), h, L));
+      rows.push_back(row(name, g.dW[j][i], ex.layer.W().grad.at(j, i),
+                         finite_diff(ex.layer.W().value.at(j, i), h, L)));
     }
   for (int j = 0; j < 2; ++j) {
     std::snprintf(name, sizeof name, "db[%d]", j);
-    row(name, g.db[j], ex.layer.b().grad[j], finite_diff(ex.layer.b().value[j], h, L));
+    rows.push_back(row(name, g.db[j], ex.layer.b().grad[j],
+                       finite_diff(ex.layer.b().value[j], h, L)));
   }
   for (int n = 0; n < 2; ++n)
     for (int i = 0; i < 3; ++i) {
       std::snprintf(name, sizeof name, "dx[%d,%d]", n, i);
-      row(name, g.dx[n][i], ex.x.grad.at(n, i), finite_diff(ex.x.value.at(n, i), h, L));
+      rows.push_back(row(name, g.dx[n][i], ex.x.grad.at(n, i),
+                         finite_diff(ex.x.value.at(n, i), h, L)));
     }
+  lesson.table("", kGradientColumns, std::move(rows));
 }
 
 // ---------------------------------------------------------------------------
