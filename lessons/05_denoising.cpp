@@ -34,6 +34,7 @@
 #include <cstdio>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
@@ -42,6 +43,13 @@
 #include "hourglass/nn/classifier.hpp"
 
 using hg::Var;
+
+// A number as a table cell, formatted as printf's `format` would print it.
+std::string cell(const char* format, double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
 
 // ---------------------------------------------------------------------------
 // The model: lesson 01's autoencoder, here with a 256-unit code. What makes
@@ -187,8 +195,8 @@ void psnr_table(hg::Lesson& lesson, const hg::Dataset& test, Autoencoder& plain,
               "is ten times less squared error, +3 dB about half. Each row "
               "compares with the clean image: the noisy input, the denoiser's "
               "output, the plain autoencoder's output from the same input.");
-  std::printf("%-12s %10s %10s %10s %10s\n", "noise", "noisy", "denoised",
-              "plain AE", "gain");
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::pair<std::string, std::string>> pictures;  // file, caption
   for (Denoiser& d : denoisers) {
     const std::string name = hg::noise_name(d.noise.kind);
     const hg::Tensor noisy = noisy_test(test, d.noise, seed);
@@ -196,8 +204,8 @@ void psnr_table(hg::Lesson& lesson, const hg::Dataset& test, Autoencoder& plain,
     const hg::Tensor plain_out = reconstruct_all(plain, noisy);
     const double p_noisy = hg::psnr(test.images, noisy), p_plain = hg::psnr(test.images, plain_out),
                  p_denoised = hg::psnr(test.images, denoised);
-    std::printf("%-12s %7.2f dB %7.2f dB %7.2f dB %+7.2f dB\n", name.c_str(),
-                p_noisy, p_denoised, p_plain, p_denoised - p_noisy);
+    rows.push_back({name, cell("%.2f", p_noisy), cell("%.2f", p_denoised),
+                    cell("%.2f", p_plain), cell("%+.2f", p_denoised - p_noisy)});
     lesson.result(name + "_noisy_psnr", name + ": noisy vs clean, PSNR dB", p_noisy);
     lesson.result(name + "_denoised_psnr", name + ": denoised vs clean, PSNR dB", p_denoised);
     lesson.result(name + "_plain_psnr", name + ": plain AE on noisy, PSNR dB", p_plain);
@@ -206,9 +214,12 @@ void psnr_table(hg::Lesson& lesson, const hg::Dataset& test, Autoencoder& plain,
                               "mean image", mean_error);
     const std::string file = "denoise_" + name + ".png";
     write_rows(lesson, file, test, {&test.images, &noisy, &denoised, &plain_out});
-    lesson.figure(file, "rows: clean, " + name + ", denoised, the plain "
-                  "autoencoder on the same noisy input");
+    pictures.push_back({file, "rows: clean, " + name + ", denoised, the plain "
+                              "autoencoder on the same noisy input"});
   }
+  lesson.table("test PSNR, dB", {"noise", "noisy", "denoised", "plain AE", "gain"},
+               std::move(rows));
+  for (const auto& [file, caption] : pictures) lesson.figure(file, caption);
 }
 
 struct Stacked { double level1_psnr, stack_psnr, level1_accuracy, level2_accuracy; };
@@ -248,11 +259,11 @@ Stacked stack_second_level(const Setup& s, const hg::LessonData& data,
   const Stacked r{hg::psnr(data.test.images, level1_out),
                   hg::psnr(data.test.images, stack_out), accuracy(h1_train, h1_test),
                   accuracy(codes(second, h1_train), codes(second, h1_test))};
-  std::printf("%-26s %14s %22s\n", "", "PSNR on noisy", "classifier on clean");
-  std::printf("%-26s %11.2f dB %21.2f%%\n", "level 1 (code h1)", r.level1_psnr,
-              100 * r.level1_accuracy);
-  std::printf("%-26s %11.2f dB %21.2f%%\n", "levels 1 + 2 (code h2)", r.stack_psnr,
-              100 * r.level2_accuracy);
+  s.lesson.table("", {"", "PSNR on noisy, dB", "classifier on clean, %"},
+                 {{"level 1 (code h1)", cell("%.2f", r.level1_psnr),
+                   cell("%.2f", 100 * r.level1_accuracy)},
+                  {"levels 1 + 2 (code h2)", cell("%.2f", r.stack_psnr),
+                   cell("%.2f", 100 * r.level2_accuracy)}});
   write_rows(s.lesson, "stacked.png", data.test,
              {&data.test.images, &noisy, &level1_out, &stack_out});
   s.lesson.figure("stacked.png", "rows: clean, noisy, the first level's "
@@ -303,13 +314,16 @@ Sweep noise_for_small_data(const Setup& s, const hg::LessonData& data,
     if (level > 0 && !done) fit(s, name, ae, data.train, noise);
     measure(ae, r.full_clean, r.full_noisy);
   }
-  std::printf("test PSNR, dB      clean test images       σ_test = %g\n",
-              set.sweep_test_sigma);
-  std::printf("%-8s %12s %12s %12s %12s\n", "σ", "small set", "full set", "small set",
-              "full set");
+  std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < r.levels.size(); ++i)
-    std::printf("%-8g %12.2f %12.2f %12.2f %12.2f\n", r.levels[i], r.small_clean[i],
-                r.full_clean[i], r.small_noisy[i], r.full_noisy[i]);
+    rows.push_back({cell("%g", r.levels[i]), cell("%.2f", r.small_clean[i]),
+                    cell("%.2f", r.full_clean[i]), cell("%.2f", r.small_noisy[i]),
+                    cell("%.2f", r.full_noisy[i])});
+  s.lesson.table("test PSNR, dB: on clean test images, and on test images under " +
+                     cell("σ_test = %g", set.sweep_test_sigma) + " noise",
+                 {"σ", "clean, small set", "clean, full set", "noisy, small set",
+                  "noisy, full set"},
+                 std::move(rows));
   return r;
 }
 
