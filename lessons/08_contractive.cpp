@@ -40,6 +40,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
@@ -47,6 +48,13 @@
 #include "hourglass/nn/contractive.hpp"
 
 using hg::Var;
+
+// A number as a table cell, formatted as printf's `format` would print it.
+std::string cell(const char* format, double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
 
 // ---------------------------------------------------------------------------
 // The model: lesson 01's, with the code h kept in sight because the penalty
@@ -258,11 +266,13 @@ Sensitivity how_far(hg::Lesson& lesson, const hg::Tensor& test, Autoencoder& pla
   normalise_rows(v);
   const Sensitivity r{sense(plain, test, u, v, s.delta), sense(cae, test, u, v, s.delta)};
   const double root_d = std::sqrt(double(test.cols()));
-  std::printf("%-12s %9s %12s %12s %12s %14s\n", "", "‖J‖_F", "random δ",
-              "‖J‖_F/√D", "toward x'", "rms σ_max(J)");
+  std::vector<std::vector<std::string>> rows;
   for (const auto& [name, m] : {std::pair{"plain", r.plain}, std::pair{"contractive", r.cae}})
-    std::printf("%-12s %9.3f %12.4f %12.4f %12.4f %14.4f\n", name, m.jac, m.random,
-                m.jac / root_d, m.data, m.worst.rms_sigma_max);
+    rows.push_back({name, cell("%.3f", m.jac), cell("%.4f", m.random),
+                    cell("%.4f", m.jac / root_d), cell("%.4f", m.data),
+                    cell("%.4f", m.worst.rms_sigma_max)});
+  lesson.table("", {"", "‖J‖_F", "random δ", "‖J‖_F/√D", "toward x'", "rms σ_max(J)"},
+               std::move(rows));
   std::printf("a random direction moves the code by this fraction of the worst "
               "direction's move: plain %.3f, contractive %.3f (1/√D = %.3f)\n",
               r.plain.worst.random_over_worst, r.cae.worst.random_over_worst, 1 / root_d);
