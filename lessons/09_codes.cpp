@@ -35,6 +35,7 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
@@ -43,6 +44,13 @@
 #include "hourglass/nn/kmeans.hpp"
 
 using hg::Var;
+
+// A number as a table cell, formatted as printf's `format` would print it.
+std::string cell(const char* format, double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
 
 // ---------------------------------------------------------------------------
 // The model of lesson 02, written out again so this lesson reads alone:
@@ -298,8 +306,6 @@ void table(hg::Lesson& lesson, const std::vector<Features>& sets, const hg::PCA&
               "shuffled-clusters level everywhere: the features group the "
               "classes without a label. Compare the rows: did the autoencoder's "
               "better reconstruction buy better distances?");
-  std::printf("\n%-26s %8s %8s %8s %9s %8s %9s\n", "features", "purity", "(test)",
-              "shuffled", "k-means s", "prec@10", "accuracy");
   hg::BarChart chart{.title = "Lesson 9: k-means purity on the test set (k = 10), "
                               "precision@10, logistic-regression accuracy",
                      .x_label = "features and task", .y_label = "fraction",
@@ -311,9 +317,14 @@ void table(hg::Lesson& lesson, const std::vector<Features>& sets, const hg::PCA&
                               : t == "prec@10"   ? f.precision : f.accuracy);
       chart.bar_labels.push_back(f.key + " " + t);
     }
+  std::vector<std::vector<std::string>> rows;
   for (const Features& f : sets)
-    std::printf("%-26s %8.3f %8.3f %8.3f %9.2f %8.3f %9.3f\n", f.name.c_str(), f.purity,
-                f.test_purity, f.random_purity, f.seconds, f.precision, f.accuracy);
+    rows.push_back({f.name, cell("%.3f", f.purity), cell("%.3f", f.test_purity),
+                    cell("%.3f", f.random_purity), cell("%.2f", f.seconds),
+                    cell("%.3f", f.precision), cell("%.3f", f.accuracy)});
+  lesson.table("", {"features", "purity", "(test)", "shuffled", "k-means s", "prec@10",
+                    "accuracy"},
+               std::move(rows));
   hg::save_svg(lesson.out_path("features.svg"), chart);
   lesson.figure("features.svg", "per description: k-means purity on the test "
                 "set, precision@10, logistic-regression accuracy");
