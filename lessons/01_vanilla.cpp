@@ -37,6 +37,13 @@
 
 using hg::Var;
 
+// A number as a table cell, formatted as printf's `format` would print it.
+std::string cell(const char* format, double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
 // ---------------------------------------------------------------------------
 // The model. Two Linear layers hold W_e (32×784), b_e, W_d (784×32), b_d.
 // The decoder returns logits a = W_d z + b_d (the value before the last σ):
@@ -278,9 +285,13 @@ SideRuns three_losses(hg::Lesson& lesson, const hg::LessonData& data,
   const SideRuns r{hg::error_per_pixel(x, out[0]), hg::error_per_pixel(x, out[1]),
                    hg::error_per_pixel(x, out[2]), abs_error_per_pixel(x, out[0]),
                    abs_error_per_pixel(x, out[2])};
-  std::printf("after %d epochs, test error per pixel (squared | absolute): squared "
-              "error %.5f | %.5f, cross-entropy %.5f, absolute error %.5f | %.5f\n",
-              s.side_epochs, r.mse, r.mse_abs, r.bce, r.mae, r.mae_abs);
+  char caption[64];
+  std::snprintf(caption, sizeof caption, "after %d epochs, on the test images",
+                s.side_epochs);
+  lesson.table(caption, {"trained on", "squared error per pixel", "mean |x − x̂|"},
+               {{"squared error", cell("%.5f", r.mse), cell("%.5f", r.mse_abs)},
+                {"cross-entropy", cell("%.5f", r.bce), "—"},
+                {"absolute error", cell("%.5f", r.mae), cell("%.5f", r.mae_abs)}});
   const int shown = std::min(12, data.test.size());
   hg::write_png(lesson.out_path("losses.png"),
                 hg::triples_grid(x, out[0], out[2], data.test.height, data.test.width,
