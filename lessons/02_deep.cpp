@@ -35,6 +35,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
@@ -213,28 +214,44 @@ double predicted_factor(const hg::Linear& layer, bool relu_after) {
   return relu_after ? std::sqrt(m / n) : std::sqrt(2 * m / (n + m));
 }
 
+// A number as a table cell, formatted as printf's `format` would print it.
+std::string cell(const char* format, double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
 // The table of step 3, one row per hidden output; per layer back from
 // output i to i + 1, the predicted factor and the two measured ones.
 struct BackFactors { double predicted[4], random[4], real[4]; };
-BackFactors signal_table(DeepAutoencoder& he_ae, const Signal& he, const Signal& xa,
-                         const Signal& noise) {
+BackFactors signal_table(hg::Lesson& lesson, DeepAutoencoder& he_ae, const Signal& he,
+                         const Signal& xa, const Signal& noise) {
   const hg::Linear* layers[] = {&he_ae.encoder[0], &he_ae.encoder[1], &he_ae.encoder[2],
                                 &he_ae.decoder[0], &he_ae.decoder[1]};
   const char* names[] = {"h1", "h2", "z", "g1", "g2"};
   BackFactors f;
-  std::printf("  output  layer n→m   forward RMS     ×RMS of ∂L/∂· back (He)\n"
-              "                      He     Xavier  predicted  random  the loss\n");
+  std::vector<std::vector<std::string>> rows;
   for (int i = 0; i < 5; ++i) {
-    std::printf("  %-6s  %4d→%-4d  %6.3f  %6.3f", names[i], layers[i]->in_features(),
-                layers[i]->out_features(), he.forward[i], xa.forward[i]);
+    std::vector<std::string> row = {
+        names[i],
+        std::to_string(layers[i]->in_features()) + "→" +
+            std::to_string(layers[i]->out_features()),
+        cell("%.3f", he.forward[i]), cell("%.3f", xa.forward[i]), "", "", ""};
     if (i < 4) {
       f.predicted[i] = predicted_factor(*layers[i + 1], i + 1 != 2);  // z: no ReLU
       f.random[i] = noise.backward[i] / noise.backward[i + 1];
       f.real[i] = he.backward[i] / he.backward[i + 1];
-      std::printf("  %9.2f  %6.2f  %8.2f", f.predicted[i], f.random[i], f.real[i]);
+      row[4] = cell("%.2f", f.predicted[i]);
+      row[5] = cell("%.2f", f.random[i]);
+      row[6] = cell("%.2f", f.real[i]);
     }
-    std::printf("\n");
+    rows.push_back(std::move(row));
   }
+  lesson.table("forward RMS of each output at initialisation, and the factor ×RMS of "
+               "∂L/∂· going back to it from the next output (He)",
+               {"output", "layer n→m", "forward RMS, He", "forward RMS, Xavier",
+                "× back, predicted", "× back, random", "× back, the loss"},
+               std::move(rows));
   return f;
 }
 
@@ -258,7 +275,7 @@ void initialisation(hg::Lesson& lesson, const hg::LessonData& data, const Settin
   const Signal he = signal_at_init(he_ae, probe.images, false, noise_rng);
   const Signal xa = signal_at_init(xavier_ae, probe.images, false, noise_rng);
   const Signal noise = signal_at_init(he_ae, probe.images, true, noise_rng);
-  const BackFactors f = signal_table(he_ae, he, xa, noise);
+  const BackFactors f = signal_table(lesson, he_ae, he, xa, noise);
   lesson.result("init_he_first_rms", "init, He: RMS of h1", he.forward[0]);
   lesson.result("init_he_last_rms", "init, He: RMS of g2", he.forward[4]);
   lesson.result("init_xavier_last_rms", "init, Xavier: RMS of g2", xa.forward[4]);
@@ -359,14 +376,16 @@ hg::Tensor sweep(hg::Lesson& lesson, const hg::LessonData& data, const Settings&
     if (k == 2)
       codes_2d = lessons::forward_all(data.test.images, [&](Var x) { return ae.encode(x); });
   }
-  std::printf("  code size   deep AE    PCA        deep / PCA\n");
+  std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < sizes.size(); ++i) {
-    std::printf("  %9d   %.5f    %.5f    %.2f\n", int(sizes[i]), deep[i], linear[i],
-                deep[i] / linear[i]);
+    rows.push_back({std::to_string(int(sizes[i])), cell("%.5f", deep[i]),
+                    cell("%.5f", linear[i]), cell("%.2f", deep[i] / linear[i])});
     const std::string k = std::to_string(int(sizes[i]));
     lesson.result("sweep_deep_" + k, "sweep: deep AE, code " + k, deep[i]);
     lesson.result("sweep_pca_" + k, "sweep: PCA, code " + k, linear[i]);
   }
+  lesson.table("test error per pixel", {"code size", "deep AE", "PCA", "deep / PCA"},
+               std::move(rows));
   save_code_size_plot(lesson, sizes, deep, linear);
   return codes_2d;
 }
