@@ -328,6 +328,13 @@ Features classifiers(hg::Lesson& lesson, const hg::LessonData& data,
   return f;
 }
 
+// A number as a table cell, formatted as printf's `format` would print it.
+std::string cell(const char* format, double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
 struct ExactZeros { double sub_zero, sub_small, prox_zero, prox_small, sub_error, prox_error; };
 
 ExactZeros l1_exact_zeros(hg::Lesson& lesson, const hg::LessonData& data,
@@ -353,11 +360,12 @@ ExactZeros l1_exact_zeros(hg::Lesson& lesson, const hg::LessonData& data,
   const ExactZeros z{fraction_small(sub, 1e-6f), fraction_small(sub, 1e-3f),
                      fraction_small(prox, 1e-6f), fraction_small(prox, 1e-3f),
                      error(sub), error(prox)};
-  std::printf("%-14s %12s %12s %12s\n", "", "|w| < 1e-6", "|w| < 1e-3", "test error");
-  std::printf("%-14s %11.2f%% %11.2f%% %12.5f\n", "subgradient", 100 * z.sub_zero,
-              100 * z.sub_small, z.sub_error);
-  std::printf("%-14s %11.2f%% %11.2f%% %12.5f\n", "soft-threshold", 100 * z.prox_zero,
-              100 * z.prox_small, z.prox_error);
+  lesson.table("share of the weights near 0, and the test error per pixel",
+               {"", "|w| < 1e-6, %", "|w| < 1e-3, %", "test error"},
+               {{"subgradient", cell("%.2f", 100 * z.sub_zero),
+                 cell("%.2f", 100 * z.sub_small), cell("%.5f", z.sub_error)},
+                {"soft-threshold", cell("%.2f", 100 * z.prox_zero),
+                 cell("%.2f", 100 * z.prox_small), cell("%.5f", z.prox_error)}});
   return z;
 }
 
