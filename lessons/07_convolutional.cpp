@@ -45,6 +45,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
@@ -228,6 +229,13 @@ Baselines load(hg::Lesson& lesson, hg::Rng& rng, hg::LessonData& data) {
   return b;
 }
 
+// A number as a table cell, formatted as printf's `format` would print it.
+std::string cell(const char* format, double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
 void layer_table(hg::Lesson& lesson, ConvAutoencoder& conv, DenseAutoencoder& dense) {
   lesson.step(2, "The model, layer by layer",
               "Counting weights shows weight sharing at work: the conv layers "
@@ -235,9 +243,11 @@ void layer_table(hg::Lesson& lesson, ConvAutoencoder& conv, DenseAutoencoder& de
               "in the two Linear layers around the code. Each conv runs as "
               "im2col + one matrix product (GEMM), on a few images at a time "
               "so the copied patches stay in the cache (docs/performance.md).");
+  std::vector<std::vector<std::string>> rows;
   for (hg::Parameter* p : conv.params())
-    std::printf("  %-12s %-18s %7zu\n", p->name.c_str(),
-                p->value.shape().str().c_str(), p->value.size());
+    rows.push_back({p->name, p->value.shape().str(), std::to_string(p->value.size())});
+  lesson.table("the convolutional autoencoder's parameters",
+               {"parameter", "shape", "numbers"}, std::move(rows));
   std::printf("parameters: conv %zu, dense %zu\n", count_params(conv.params()),
               count_params(dense.params()));
 }
@@ -303,14 +313,14 @@ Compared compare(hg::Lesson& lesson, const hg::LessonData& data,
   const hg::Tensor dense_images = reconstruct_all(dense, test);
   const Compared r{hg::error_per_pixel(test, conv_images),
                    hg::error_per_pixel(test, dense_images)};
-  std::printf("\n  %-22s %12s %12s %14s\n", "model (code 32)", "parameters",
-              "test error", "s per epoch");
-  std::printf("  %-22s %12zu %12.5f %14.2f\n", "convolutional",
-              count_params(conv.params()), r.conv, conv_fit.epoch_seconds);
-  std::printf("  %-22s %12zu %12.5f %14.2f\n", "dense 784-256-64-32",
-              count_params(dense.params()), r.dense, dense_fit.epoch_seconds);
-  std::printf("  %-22s %12d %12.5f %14s\n\n", "PCA, 32 components", kCode * 784,
-              base.pca, "-");
+  lesson.table("the three models on the test images",
+               {"model (code 32)", "parameters", "test error", "s per epoch"},
+               {{"convolutional", std::to_string(count_params(conv.params())),
+                 cell("%.5f", r.conv), cell("%.2f", conv_fit.epoch_seconds)},
+                {"dense 784-256-64-32", std::to_string(count_params(dense.params())),
+                 cell("%.5f", r.dense), cell("%.2f", dense_fit.epoch_seconds)},
+                {"PCA, 32 components", std::to_string(kCode * 784), cell("%.5f", base.pca),
+                 "-"}});
   pictures(lesson, data, conv, conv_fit, dense_fit, conv_images, dense_images, base.pca);
   return r;
 }
