@@ -30,6 +30,7 @@
 #include <numeric>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
@@ -378,6 +379,13 @@ hg::Tensor attribute(VAE& vae, const hg::LessonData& data, Attribute& a, hg::Rng
   return strip;
 }
 
+// A number as a table cell, formatted as printf's `format` would print it.
+std::string cell(const char* format, double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
 std::vector<Attribute> attributes(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data) {
   lesson.step(5, "Attribute vectors: arithmetic on codes",
               "v = (mean training μ of one class) − (that of another), added to test "
@@ -387,13 +395,15 @@ std::vector<Attribute> attributes(hg::Lesson& lesson, VAE& vae, const hg::Lesson
   hg::Rng rng(lesson.options().seed + 6);
   const std::vector<std::string>& name = data.test.class_names;
   std::vector<float> tiles;
+  std::vector<std::vector<std::string>> rows;
   for (Attribute& a : pairs) {
     const hg::Tensor strip = attribute(vae, data, a, rng);
-    std::printf("%s → %s: share of decodings nearer the mean %s: %.2f at μ, "
-                "%.2f at μ + v, %.2f at μ + random\n", name[a.from].c_str(),
-                name[a.to].c_str(), name[a.to].c_str(), a.before, a.after, a.random);
+    rows.push_back({name[a.from] + " → " + name[a.to], cell("%.2f", a.before),
+                    cell("%.2f", a.after), cell("%.2f", a.random)});
     tiles.insert(tiles.end(), strip.begin(), strip.end());
   }
+  lesson.table("share of the decodings nearer the mean image of the class moved to",
+               {"from → to", "at μ", "at μ + v", "at μ + random"}, std::move(rows));
   hg::Tensor all({int(tiles.size()) / data.test.pixels(), data.test.pixels()});
   std::copy(tiles.begin(), tiles.end(), all.begin());
   hg::write_png(lesson.out_path("attribute_vectors.png"),
