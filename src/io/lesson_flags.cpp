@@ -204,8 +204,8 @@ LessonOptions parse_lesson_flags(int argc, const char* const* argv,
       if (name == "resume") {
         if (b && !info.resumable)
           throw FlagError("--resume: " + info.name +
-                          " keeps no checkpoint to resume from (only "
-                          "01_vanilla does)");
+                          " keeps no checkpoint to resume from (its runs "
+                          "are short; the lessons with long runs do)");
         o.resume = b;
       }
       if (name == "help") o.help = b;
