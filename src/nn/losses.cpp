@@ -39,6 +39,22 @@ const float* val(Tape& tape, const Node& y, int which) {
 std::size_t count(Tape& tape, const Node& y) {
   return tape.node(y.in[0]).val().size();
 }
+// What the backward of a loss of two same-shaped inputs reads: both
+// inputs, their size n, the scale g = (dL/B)·dloss, and where the two
+// gradients go (nullptr where none is needed). Unpacked with the math's
+// own names: auto [p, t, n, g, dp, dt] = pair_backward(tape, y);
+struct PairBackward {
+  const float* a;
+  const float* b;
+  std::size_t n;
+  float g;
+  float* da;
+  float* db;
+};
+PairBackward pair_backward(Tape& tape, Node& y) {
+  return {val(tape, y, 0), val(tape, y, 1),    count(tape, y),
+          inv_batch(y) * y.grad()[0], tape.grad_of(y, 0), tape.grad_of(y, 1)};
+}
 // The big losses run over the thread pool, like the maps before them: on
 // one thread alone, a loss over a batch of images would both leave the
 // other threads idle and read the half of its input that they wrote.
@@ -82,12 +98,8 @@ Var mse(Var pred, Var target) {
         return kernels::sum_sq_diff(p + lo, t + lo, hi - lo);
       }));
   y.backward = [](Tape& tape, Node& y) {
-    const float* p = val(tape, y, 0);
-    const float* t = val(tape, y, 1);
-    const float g = 2.0f * inv_batch(y) * y.grad()[0];
-    const std::size_t n = count(tape, y);
-    float* dp = tape.grad_of(y, 0);
-    float* dt = tape.grad_of(y, 1);
+    auto [p, t, n, g, dp, dt] = pair_backward(tape, y);
+    g *= 2.0f;  // d‖x̂ − x‖²/dx̂ = 2(x̂ − x)
     split_map(n, [&](std::size_t lo, std::size_t hi) {
       if (dp)
         for (std::size_t i = lo; i < hi; ++i) dp[i] += g * (p[i] - t[i]);
@@ -108,12 +120,7 @@ Var mae(Var pred, Var target) {
       inv_batch(y) * kernels::sum_abs_diff(val(tape, y, 0), val(tape, y, 1),
                                      count(tape, y)));
   y.backward = [](Tape& tape, Node& y) {
-    const float* p = val(tape, y, 0);
-    const float* t = val(tape, y, 1);
-    const float g = inv_batch(y) * y.grad()[0];
-    const std::size_t n = count(tape, y);
-    float* dp = tape.grad_of(y, 0);
-    float* dt = tape.grad_of(y, 1);
+    const auto [p, t, n, g, dp, dt] = pair_backward(tape, y);
     for (std::size_t i = 0; i < n; ++i) {
       const float d = p[i] - t[i];
       const float s = d > 0.0f ? g : (d < 0.0f ? -g : 0.0f);
@@ -139,12 +146,7 @@ Var bce(Var p, Var target) {
   }
   y.value[0] = static_cast<float>(inv_batch(y) * s);
   y.backward = [](Tape& tape, Node& y) {
-    const float* p = val(tape, y, 0);
-    const float* t = val(tape, y, 1);
-    const float g = inv_batch(y) * y.grad()[0];
-    const std::size_t n = count(tape, y);
-    float* dp = tape.grad_of(y, 0);
-    float* dt = tape.grad_of(y, 1);
+    const auto [p, t, n, g, dp, dt] = pair_backward(tape, y);
     for (std::size_t i = 0; i < n; ++i) {
       const float pc = std::clamp(p[i], kProbEps, 1.0f - kProbEps);
       // ∂/∂p = (p − t) / (p (1 − p));  ∂/∂t = log(1 − p) − log p
@@ -168,12 +170,7 @@ Var bce_with_logits(Var logits, Var target) {
         return kernels::bce_with_logits_sum(z + lo, t + lo, hi - lo);
       }));
   y.backward = [](Tape& tape, Node& y) {
-    const float* z = val(tape, y, 0);
-    const float* t = val(tape, y, 1);
-    const float g = inv_batch(y) * y.grad()[0];
-    const std::size_t n = count(tape, y);
-    float* dz = tape.grad_of(y, 0);
-    float* dt = tape.grad_of(y, 1);
+    const auto [z, t, n, g, dz, dt] = pair_backward(tape, y);
     split_map(n, [&](std::size_t lo, std::size_t hi) {
       if (dz)  // σ(z) − t
         kernels::bce_with_logits_backward(z + lo, t + lo, g, dz + lo, hi - lo);
@@ -234,13 +231,10 @@ Var gaussian_kl(Var mu, Var logvar) {
     s += -0.5 * (1.0 + lv[i] - double(m[i]) * m[i] - std::exp(double(lv[i])));
   y.value[0] = static_cast<float>(inv_batch(y) * s);
   y.backward = [](Tape& tape, Node& y) {
-    const float* mu = val(tape, y, 0);
-    const float* lv = val(tape, y, 1);
-    const float g = inv_batch(y) * y.grad()[0];
-    const std::size_t n = count(tape, y);
-    if (float* dmu = tape.grad_of(y, 0))  // ∂/∂μ = μ
+    const auto [mu, lv, n, g, dmu, dlv] = pair_backward(tape, y);
+    if (dmu)  // ∂/∂μ = μ
       for (std::size_t i = 0; i < n; ++i) dmu[i] += g * mu[i];
-    if (float* dlv = tape.grad_of(y, 1))  // ∂/∂logvar = ½(e^logvar − 1)
+    if (dlv)  // ∂/∂logvar = ½(e^logvar − 1)
       for (std::size_t i = 0; i < n; ++i)
         dlv[i] += g * 0.5f * (std::exp(lv[i]) - 1.0f);
   };
