@@ -7,21 +7,10 @@
 #include <vector>
 
 #include "hourglass/io/lesson.hpp"
+#include "args.hpp"
 #include "temp_dir.hpp"
 
 namespace {
-
-// argv from a list of words; argv[0] is the program name.
-struct Args {
-  std::vector<std::string> words;
-  std::vector<const char*> ptrs;
-  Args(std::initializer_list<const char*> list) : words{"lesson"} {
-    words.insert(words.end(), list.begin(), list.end());
-    for (const std::string& w : words) ptrs.push_back(w.c_str());
-  }
-  int argc() const { return int(ptrs.size()); }
-  const char* const* argv() const { return ptrs.data(); }
-};
 
 hg::LessonOptions parse(const Args& a, const hg::LessonInfo& info) {
   return hg::parse_lesson_flags(a.argc(), a.argv(), info);

@@ -9,20 +9,10 @@
 
 #include "hourglass/io/exact_text.hpp"
 #include "hourglass/io/lesson.hpp"
+#include "args.hpp"
 #include "temp_dir.hpp"
 
 namespace {
-
-struct Args {
-  std::vector<std::string> words;
-  std::vector<const char*> ptrs;
-  Args(std::initializer_list<const char*> list) : words{"lesson"} {
-    words.insert(words.end(), list.begin(), list.end());
-    for (const std::string& w : words) ptrs.push_back(w.c_str());
-  }
-  int argc() const { return int(ptrs.size()); }
-  const char* const* argv() const { return ptrs.data(); }
-};
 
 std::string error_of(const Args& a, const hg::LessonInfo& info) {
   try {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../io/args.hpp"
 #include "../io/temp_dir.hpp"
 #include "common.hpp"
 
@@ -28,17 +29,6 @@ hg::Dataset tiny_set(int n, float a = 0.5f, float b = 0.25f) {
 }
 
 // argv for run_lesson.
-struct Args {
-  std::vector<std::string> words;
-  std::vector<const char*> ptrs;
-  Args(std::initializer_list<std::string> list) : words{"lesson"} {
-    words.insert(words.end(), list.begin(), list.end());
-    for (const std::string& w : words) ptrs.push_back(w.c_str());
-  }
-  int argc() const { return int(ptrs.size()); }
-  const char* const* argv() const { return ptrs.data(); }
-};
-
 const hg::LessonInfo kInfo{.name = "99_test", .summary = "a test lesson",
                            .epochs = 2, .batch_size = 2, .lr = 0.5f,
                            .resumable = true};
