@@ -10,6 +10,15 @@
 
 namespace lessons {
 
+hg::LessonData load_data(hg::Lesson& lesson, hg::Rng& rng) {
+  const hg::LessonOptions& o = lesson.options();
+  hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
+  std::printf("train %d, validation %d, test %d images of %dx%d%s\n", data.train.size(),
+              data.validation.size(), data.test.size(), data.test.height, data.test.width,
+              data.synthetic ? " (synthetic shapes)" : "");
+  return data;
+}
+
 hg::Tensor forward_all(const hg::Tensor& images, const Forward& forward,
                        int batch) {
   const int N = images.rows(), P = images.cols();

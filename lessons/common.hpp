@@ -1,7 +1,8 @@
-// What every lesson repeats, written once: evaluation in batches, the
-// mean-image baseline, one epoch of training (progress bar, NaN stop,
-// --step stops), N epochs with a checkpoint after each (and --resume), and
-// the warning a lesson gives when training ended worse than a baseline.
+// What every lesson repeats, written once: loading the data, evaluation in
+// batches, the mean-image baseline, one epoch of training (progress bar,
+// NaN stop, --step stops), N epochs with a checkpoint after each (and
+// --resume), and the warning a lesson gives when training ended worse than
+// a baseline.
 //
 // A lesson keeps its model and its loss; it hands the loss of one batch to
 // the harness as a callable, so the model stays on the lesson's page:
@@ -27,6 +28,13 @@
 #include "hourglass/hourglass.hpp"
 
 namespace lessons {
+
+// ---- Data ------------------------------------------------------------------
+
+// The three sets as the command line asks (--data, --synthetic, --quick),
+// with one line saying what was loaded: "train 55000, validation 5000,
+// test 10000 images of 28x28". `rng` draws the validation split.
+hg::LessonData load_data(hg::Lesson& lesson, hg::Rng& rng);
 
 // ---- Evaluation ------------------------------------------------------------
 

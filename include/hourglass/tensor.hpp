@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "hourglass/error.hpp"
@@ -79,6 +80,9 @@ class Tensor {
   // lessons and printing, not inner loops.
   float& at(int row, int col);
   float at(int row, int col) const;
+  // Row n of that view, bounds-checked: an image of a batch, a code.
+  std::span<float> row(int n);
+  std::span<const float> row(int n) const;
 
   // Same numbers, new shape with the same element count; no copy.
   void reshape(Shape shape);
@@ -106,6 +110,11 @@ class Tensor {
 };
 
 std::ostream& operator<<(std::ostream& out, const Tensor& t);
+
+// The first n rows, or the rows at `indices` in that order, as a new
+// (n, cols) tensor: a few images to draw, the images of one class.
+Tensor first_rows(const Tensor& t, int n);
+Tensor gather_rows(const Tensor& t, std::span<const int> indices);
 
 // The shape check every op uses: `what` names the op, the message shows both.
 void check_same_shape(const char* what, const Tensor& a, const Tensor& b);

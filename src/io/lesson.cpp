@@ -181,10 +181,12 @@ void Lesson::print_closing() {
          << wrap(e.expect, 72, "      ");
 }
 
-std::string format_result(double value) {
-  char number[32];
-  std::snprintf(number, sizeof number, "%.6g", value);
-  return number;
+std::string format_result(double value) { return cell("%.6g", value); }
+
+std::string cell(const char* format, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
 }
 
 void Lesson::result(const std::string& key, const std::string& label,

@@ -103,6 +103,16 @@ float Tensor::at(int row, int col) const {
   return const_cast<Tensor*>(this)->at(row, col);
 }
 
+std::span<float> Tensor::row(int n) {
+  check(n >= 0 && n < rows(), "Tensor::row(", n, "): out of range for shape ", shape_,
+        " seen as ", rows(), " x ", cols());
+  return {data_.get() + static_cast<std::size_t>(n) * cols(), static_cast<std::size_t>(cols())};
+}
+
+std::span<const float> Tensor::row(int n) const {
+  return const_cast<Tensor*>(this)->row(n);
+}
+
 void Tensor::reshape(Shape shape) {
   check(shape.numel() == size_, "reshape: ", shape_, " has ", size_,
         " elements, ", shape, " has ", shape.numel(),
@@ -165,6 +175,21 @@ std::string Tensor::str(int max_per_axis) const {
 
 std::ostream& operator<<(std::ostream& out, const Tensor& t) {
   return out << t.str();
+}
+
+Tensor first_rows(const Tensor& t, int n) {
+  check(n >= 0 && n <= t.rows(), "first_rows: asked for ", n, " rows of ", t.shape(),
+        " (expected 0 to ", t.rows(), ")");
+  Tensor out({n, t.cols()});
+  std::copy_n(t.data(), out.size(), out.data());
+  return out;
+}
+
+Tensor gather_rows(const Tensor& t, std::span<const int> indices) {
+  Tensor out({static_cast<int>(indices.size()), t.cols()});
+  float* at = out.data();
+  for (int i : indices) at = std::copy(t.row(i).begin(), t.row(i).end(), at);
+  return out;
 }
 
 }  // namespace hg

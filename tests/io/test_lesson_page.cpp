@@ -160,6 +160,13 @@ TEST_SUITE("lesson_page") {
     CHECK_FALSE(std::filesystem::exists(out + "/index.html"));
   }
 
+  TEST_CASE("hg::cell prints a number as its format says") {
+    CHECK(hg::cell("%.2f", 3.14159) == "3.14");
+    CHECK(hg::cell("%+.1f", 2) == "+2.0");
+    CHECK(hg::cell("σ = %g", 0.5) == "σ = 0.5");
+    CHECK(hg::format_result(1.0 / 3) == "0.333333");
+  }
+
   TEST_CASE("Lesson::table prints aligned columns and refuses ragged rows") {
     TempDir dir;
     std::string printed;

@@ -102,6 +102,29 @@ TEST_SUITE("tensor") {
     CHECK(s == "(1, 100) [[0, 0, ..., 0, 0]]");
   }
 
+  TEST_CASE("rows: one row as a span, the first n, the ones at given indices") {
+    Tensor t(Shape{3, 2, 2}, {0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23});  // 3 rows of 4
+    CHECK(t.row(1).size() == 4);
+    CHECK(t.row(1)[0] == 10);
+    CHECK(t.row(2)[3] == 23);
+    t.row(0)[1] = -1;
+    CHECK(t.at(0, 1) == -1);
+    CHECK_THROWS_WITH_AS(t.row(3), doctest::Contains("Tensor::row(3): out of range"), hg::Error);
+    const Tensor two = hg::first_rows(t, 2);
+    CHECK(two.shape() == Shape{2, 4});
+    CHECK(two.at(1, 3) == 13);
+    CHECK(hg::first_rows(t, 0).size() == 0);
+    CHECK_THROWS_WITH_AS(hg::first_rows(t, 4), doctest::Contains("expected 0 to 3"), hg::Error);
+    const std::vector<int> picks{2, 0, 2};
+    const Tensor g = hg::gather_rows(t, picks);
+    CHECK(g.shape() == Shape{3, 4});
+    CHECK(g.at(0, 0) == 20);
+    CHECK(g.at(1, 1) == -1);
+    CHECK(g.at(2, 3) == 23);
+    const std::vector<int> bad{1, 5};
+    CHECK_THROWS_WITH_AS(hg::gather_rows(t, bad), doctest::Contains("Tensor::row(5)"), hg::Error);
+  }
+
   TEST_CASE("check_same_shape names the op and both shapes") {
     Tensor a(Shape{2, 3}), b(Shape{3, 2});
     CHECK_NOTHROW(hg::check_same_shape("add", a, a));

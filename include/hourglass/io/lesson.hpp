@@ -167,6 +167,9 @@ struct LessonResult {
 // A result's value as people read it: in the printed table, in results.tsv
 // and on the lesson's page ("%.6g").
 std::string format_result(double value);
+// A number as a table cell, as printf's `format` (one conversion of a
+// double, "%.2f", "%+.3g", "σ = %g") would print it.
+std::string cell(const char* format, double value);
 
 class Lesson {
  public:
