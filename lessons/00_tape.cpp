@@ -55,13 +55,7 @@ const std::vector<std::string> kGradientColumns = {"", "hand", "tape", "finite d
 
 // One row of a gradient table, each number to six decimals.
 std::vector<std::string> row(const char* name, double hand, double tape, double numeric) {
-  std::vector<std::string> cells = {name};
-  for (double value : {hand, tape, numeric}) {
-    char cell[32];
-    std::snprintf(cell, sizeof cell, "%.6f", value);
-    cells.push_back(cell);
-  }
-  return cells;
+  return {name, hg::cell("%.6f", hand), hg::cell("%.6f", tape), hg::cell("%.6f", numeric)};
 }
 
 // The tape's listing, indented like the rest of a step's output.
