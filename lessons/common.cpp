@@ -189,11 +189,12 @@ Curves train(hg::Lesson& lesson, Run& run, const hg::Dataset& train, int epochs,
 bool warn_if_diverged(hg::Lesson& lesson, const std::string& what, double error,
                       const std::string& baseline_name, double baseline) {
   if (error <= baseline) return false;  // also true for NaN: it warns
+  const bool stalled = error <= 1.05 * baseline;
   char text[256];
   std::snprintf(text, sizeof text,
-                "training diverged: %s ends at a test error per pixel of %.6g, "
-                "worse than the %s (%.6g)",
-                what.c_str(), error, baseline_name.c_str(), baseline);
+                "training %s: %s ends at a test error per pixel of %.6g, %s the %s (%.6g)",
+                stalled ? "stalled" : "diverged", what.c_str(), error,
+                stalled ? "no better than" : "worse than", baseline_name.c_str(), baseline);
   lesson.warn(text);
   return true;
 }

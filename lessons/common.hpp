@@ -130,9 +130,11 @@ Curves train(hg::Lesson& lesson, Run& run, const hg::Dataset& train, int epochs,
 // ---- Reporting -------------------------------------------------------------
 
 // A run that ends finite but worse than a baseline did not learn: this
-// puts "warning: training diverged: <what> ... worse than <baseline_name>"
-// under the results table and returns true. (A non-finite loss never gets
-// here: the NaN stop ends the run first.)
+// puts a warning under the results table and returns true. Within 5% of
+// the baseline the run stalled there ("training stalled: <what> ... no
+// better than <baseline_name>": it learned the baseline, nothing more);
+// further above it diverged ("training diverged: ... worse than"). (A
+// non-finite loss never gets here: the NaN stop ends the run first.)
 bool warn_if_diverged(hg::Lesson& lesson, const std::string& what, double error,
                       const std::string& baseline_name, double baseline);
 

@@ -161,30 +161,35 @@ TEST_SUITE("lesson_common") {
     CHECK_FALSE(std::filesystem::exists(out_dir + "/results.txt"));
   }
 
-  TEST_CASE("a finite run worse than the baseline is flagged under the table") {
+  TEST_CASE("a finite run worse than the baseline is flagged under the table, stalled or diverged") {
     TempDir dir;
     const Args a{"--out", dir.file("w"), "--threads", "1"};
     std::istringstream in;
     std::ostringstream out, err;
-    bool flagged = true, kept_quiet = false;
+    bool flagged = false, kept_quiet = false, stalled = false;
     CHECK(hg::run_lesson(a.argc(), a.argv(), kInfo,
                          [&](hg::Lesson& lesson) {
                            kept_quiet = !lessons::warn_if_diverged(
                                lesson, "Adam", 0.05, "mean image", 0.08);
                            flagged = lessons::warn_if_diverged(
                                lesson, "SGD", 0.25, "mean image", 0.08);
+                           stalled = lessons::warn_if_diverged(
+                               lesson, "small code", 0.0802, "mean image", 0.08);
                            lesson.result("sgd", "SGD error", 0.25);
                          },
                          in, out, err) == 0);
     CHECK(kept_quiet);
     CHECK(flagged);
+    CHECK(stalled);
     const std::string s = out.str();
     const std::size_t warning = s.find(
         "warning: training diverged: SGD ends at a test error per pixel of "
         "0.25, worse than the mean image (0.08)\n");
     CHECK(warning != std::string::npos);
     CHECK(s.find("== Results") < warning);
-    CHECK(count(s, "warning:") == 1);
+    CHECK(s.find("warning: training stalled: small code ends at a test error per pixel of "
+                 "0.0802, no better than the mean image (0.08)\n") != std::string::npos);
+    CHECK(count(s, "warning:") == 2);
     hg::Lesson lesson(kInfo, hg::LessonOptions{}, in, out);
     CHECK(lessons::warn_if_diverged(lesson, "NaN run", std::nan(""), "mean image", 0.08));
   }
