@@ -49,13 +49,6 @@
 
 using hg::Var;
 
-// A number as a table cell, formatted as printf's `format` would print it.
-std::string cell(const char* format, double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
-}
-
 // ---------------------------------------------------------------------------
 // The model: lesson 01's, with the code h kept in sight because the penalty
 // needs it (and the encoder's W_e, whose rows it measures).
@@ -113,11 +106,10 @@ double rms_displacement(Autoencoder& ae, const hg::Tensor& images,
   return std::sqrt(sum / h.rows());
 }
 
-// The worst direction: the largest singular value σ_max of J = diag(s) W,
-// s_j = h_j(1 − h_j), found by power iteration on J Jᵀ = diag(s) W Wᵀ diag(s)
-// (code × code, small). Returns, over the first `count` rows of `images`,
-// the rms of σ_max and the mean of (‖J‖_F/√D) / σ_max: how much of the
-// worst direction's move a random direction gets.
+// The worst direction: the largest singular value σ_max of J = diag(s) W, s_j = h_j(1 − h_j),
+// found by power iteration on J Jᵀ = diag(s) W Wᵀ diag(s) (code × code, small). Returns, over
+// the first `count` rows of `images`, the rms of σ_max and the mean of (‖J‖_F/√D) / σ_max: how
+// much of the worst direction's move a random direction gets.
 struct WorstDirection { double rms_sigma_max, random_over_worst; };
 WorstDirection worst_direction(Autoencoder& ae, const hg::Tensor& images, int count) {
   const hg::Tensor& W = ae.encoder.W().value;  // (code, D)
@@ -186,14 +178,9 @@ struct Settings { int code_size = 64; float lambda = 2.0f, delta = 0.1f; };
 
 hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng) {
   lesson.step(1, "Load Fashion-MNIST",
-              "55,000 training images, 5,000 for validation, 10,000 for the "
-              "test, pixels in [0, 1]; and the mean image, the score of a "
-              "model that learned nothing.");
-  const hg::LessonOptions& o = lesson.options();
-  hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
-  std::printf("train %d, test %d images%s\n", data.train.size(), data.test.size(),
-              data.synthetic ? " (synthetic shapes)" : "");
-  return data;
+              "55,000 training images, 5,000 for validation, 10,000 for the test, pixels in "
+              "[0, 1]; and the mean image, the score of a model that learned nothing.");
+  return lessons::load_data(lesson, rng);
 }
 
 // Trains `ae` with λ = `lambda` through the shared loop; checkpointed.
@@ -203,91 +190,103 @@ void fit(hg::Lesson& lesson, const std::string& name, Autoencoder& ae,
   hg::Adam adam(ae.params(), {.lr = o.lr});
   lessons::Run run{
       .name = name, .opt = adam, .batch_size = o.batch_size,
-      .rng = hg::Rng(o.seed + 1),  // both models see the same batches
-      .checkpoint = true,
+      .rng = hg::Rng(o.seed + 1), .checkpoint = true,  // both models see the same batches
       .settings = {{"code_size", std::to_string(s.code_size)},
                    {"lambda", std::to_string(lambda)}},
       .loss = [&](hg::Tape& tape, const hg::Batch& b) {
         return batch_loss(ae, tape.input(b.images), lambda);
       }};
   lessons::train(lesson, run, data.train, o.epochs, [&] {
-    return lessons::error_per_pixel(data.validation,
-                                    [&](Var x) { return ae.reconstruct(x); });
+    return lessons::error_per_pixel(data.validation, [&](Var x) { return ae.reconstruct(x); });
   });
 }
 
 void train_plain(hg::Lesson& lesson, const hg::LessonData& data,
                  Autoencoder& plain, const Settings& s) {
   lesson.step(2, "A plain sigmoid autoencoder",
-              "Lesson 01's model with a code of 64, λ = 0: the reference whose "
-              "code sensitivity the penalty should beat. The contractive "
-              "model starts from the same weights and sees the same batches.");
+              "Lesson 01's model with a code of 64, λ = 0: the reference whose code sensitivity "
+              "the penalty should beat. The contractive model starts from the same weights and "
+              "sees the same batches.");
   fit(lesson, "plain", plain, data, s, 0.0f);
 }
 
 void train_contractive(hg::Lesson& lesson, const hg::LessonData& data,
                        Autoencoder& cae, const Settings& s) {
   lesson.step(3, "The same model with the contractive penalty",
-              "The penalty λ Σ_j (h_j(1 − h_j))² ‖W_j‖² shrinks two ways: small "
-              "rows W_j (the unit barely looks at the input), or a saturated "
-              "unit (h_j near 0 or 1, slope near 0). Its gradient reaches W_e "
-              "directly and through h; the tape adds both. Watch the loss: "
-              "it is the sum of both terms.");
+              "The penalty λ Σ_j (h_j(1 − h_j))² ‖W_j‖² shrinks two ways: small rows W_j (the "
+              "unit barely looks at the input), or a saturated unit (h_j near 0 or 1, slope "
+              "near 0). Its gradient reaches W_e directly and through h; the tape adds both. "
+              "Watch the loss: it is the sum of both terms.");
   fit(lesson, "contractive", cae, data, s, s.lambda);
+  lesson.result("lambda", "lambda (weight of the penalty)", s.lambda);
 }
 
-// One model's sensitivities on the test images: ‖J‖_F, the code's move per
-// unit of ‖δ‖ along the random directions `u` and toward other images `v`,
-// and the worst direction.
+// A number measured on both models, as the results plain_<key> and cae_<key>.
+void result_pair(hg::Lesson& lesson, const std::string& key, const std::string& label,
+                 double plain, double cae) {
+  lesson.result("plain_" + key, "plain: " + label, plain);
+  lesson.result("cae_" + key, "contractive: " + label, cae);
+}
+
+// One model's sensitivities on the test images: ‖J‖_F, the code's move per unit of ‖δ‖ along
+// the random directions `u` and toward other images `v`, and the worst direction.
 struct Sense { double jac, random, data; WorstDirection worst; };
 Sense sense(Autoencoder& ae, const hg::Tensor& test, const hg::Tensor& u, const hg::Tensor& v,
             float delta) {
   return {rms_jacobian_norm(ae, test), rms_displacement(ae, test, u, delta) / delta,
           rms_displacement(ae, test, v, delta) / delta, worst_direction(ae, test, 1000)};
 }
-struct Sensitivity { Sense plain, cae; };
 
-Sensitivity how_far(hg::Lesson& lesson, const hg::Tensor& test, Autoencoder& plain,
-                    Autoencoder& cae, const hg::Tensor& u, const Settings& s) {
+// Both models' sensitivities side by side (D pixels): step 4's table, and the results.
+void show_sensitivities(hg::Lesson& lesson, const Sense& p, const Sense& c, int D) {
+  const double root_d = std::sqrt(double(D));
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, m] : {std::pair{"plain", p}, std::pair{"contractive", c}})
+    rows.push_back({name, hg::cell("%.3f", m.jac), hg::cell("%.4f", m.random),
+                    hg::cell("%.4f", m.jac / root_d), hg::cell("%.4f", m.data),
+                    hg::cell("%.4f", m.worst.rms_sigma_max)});
+  lesson.table("", {"", "‖J‖_F", "random δ", "‖J‖_F/√D", "toward x'", "rms σ_max(J)"},
+               std::move(rows));
+  std::printf("a random direction moves the code by this fraction of the worst "
+              "direction's move: plain %.3f, contractive %.3f (1/√D = %.3f)\n",
+              p.worst.random_over_worst, c.worst.random_over_worst, 1 / root_d);
+  lesson.result("sensitivity_ratio", "contractive / plain sensitivity", c.random / p.random);
+  lesson.result("inv_sqrt_d", "1 / sqrt(D), the least random / worst can be", 1 / root_d);
+  result_pair(lesson, "jacobian", "rms ||J_f(x)||_F", p.jac, c.jac);
+  result_pair(lesson, "sensitivity", "rms ||dh|| / ||delta||, random delta", p.random, c.random);
+  result_pair(lesson, "predicted_sensitivity", "||J||_F / sqrt(D), predicted", p.jac / root_d,
+              c.jac / root_d);
+  result_pair(lesson, "data_sensitivity", "rms ||dh|| / ||delta||, toward x'", p.data, c.data);
+  result_pair(lesson, "data_over_random", "data / random sensitivity", p.data / p.random,
+              c.data / c.random);
+  result_pair(lesson, "worst_gain", "rms sigma_max(J), the worst direction",
+              p.worst.rms_sigma_max, c.worst.rms_sigma_max);
+  result_pair(lesson, "random_over_worst", "random / worst direction",
+              p.worst.random_over_worst, c.worst.random_over_worst);
+}
+
+void how_far(hg::Lesson& lesson, const hg::Tensor& test, Autoencoder& plain, Autoencoder& cae,
+             const hg::Tensor& u, const Settings& s) {
   lesson.step(4, "How far do the codes move?",
-              "On the test images: ‖J‖_F from the closed form; ‖f(x + δ) − f(x)‖ "
-              "/ ‖δ‖ for a small random δ, measured by running the encoder "
-              "twice; and along δ toward another test image. For small δ, "
-              "f(x + δ) − f(x) ≈ Jδ, and for u uniform on the unit sphere "
-              "E‖Ju‖² = ‖J‖²_F / D: a random direction moves the code "
-              "‖J‖_F/√D. The worst direction moves it σ_max(J) ≤ ‖J‖_F, so a "
-              "random one gets at least 1/√D of the worst (more, the more "
-              "singular values J has of similar size). Look for the measured "
-              "and predicted columns agreeing, and for the data/random ratio.");
+              "On the test images: ‖J‖_F from the closed form; ‖f(x + δ) − f(x)‖ / ‖δ‖ for a "
+              "small random δ, measured by running the encoder twice; and along δ toward another "
+              "test image. For small δ, f(x + δ) − f(x) ≈ Jδ, and for u uniform on the unit "
+              "sphere E‖Ju‖² = ‖J‖²_F / D: a random direction moves the code ‖J‖_F/√D. The "
+              "worst direction moves it σ_max(J) ≤ ‖J‖_F, so a random one gets at least 1/√D of "
+              "the worst (more, the more singular values J has of similar size). Look for the "
+              "measured and predicted columns agreeing, and for the data/random ratio.");
   hg::Tensor v(test.shape());  // toward x', the next test image
   for (int n = 0; n < v.rows(); ++n)
     for (int i = 0; i < v.cols(); ++i)
       v.at(n, i) = test.at((n + 1) % v.rows(), i) - test.at(n, i);
   normalise_rows(v);
-  const Sensitivity r{sense(plain, test, u, v, s.delta), sense(cae, test, u, v, s.delta)};
-  const double root_d = std::sqrt(double(test.cols()));
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& [name, m] : {std::pair{"plain", r.plain}, std::pair{"contractive", r.cae}})
-    rows.push_back({name, cell("%.3f", m.jac), cell("%.4f", m.random),
-                    cell("%.4f", m.jac / root_d), cell("%.4f", m.data),
-                    cell("%.4f", m.worst.rms_sigma_max)});
-  lesson.table("", {"", "‖J‖_F", "random δ", "‖J‖_F/√D", "toward x'", "rms σ_max(J)"},
-               std::move(rows));
-  std::printf("a random direction moves the code by this fraction of the worst "
-              "direction's move: plain %.3f, contractive %.3f (1/√D = %.3f)\n",
-              r.plain.worst.random_over_worst, r.cae.worst.random_over_worst, 1 / root_d);
-  return r;
+  show_sensitivities(lesson, sense(plain, test, u, v, s.delta), sense(cae, test, u, v, s.delta),
+                     test.cols());
 }
 
-std::pair<int, int> pictures(hg::Lesson& lesson, const hg::LessonData& data,
-                             Autoencoder& plain, Autoencoder& cae,
-                             const hg::Tensor& u) {
-  lesson.step(5, "The curve over four decades, units, filters",
-              "‖f(x + δ) − f(x)‖ for random δ from 0.001 to 10, the right end "
-              "as long as a garment image itself. Units whose code never "
-              "varies are counted out; their rows of W_e keep the noise they "
-              "started as, since a saturated unit gets no gradient.");
-  const hg::Tensor& test = data.test.images;
+// ‖f(x + δ) − f(x)‖ against ‖δ‖ over four decades, both models, the directions `u`.
+void sensitivity_curve(hg::Lesson& lesson, const hg::Tensor& test, Autoencoder& plain,
+                       Autoencoder& cae, const hg::Tensor& u) {
   std::vector<double> log_sizes, plain_moves, cae_moves;
   for (double lg = -3; lg <= 1.01; lg += 0.5) {
     const float size = float(std::pow(10.0, lg));
@@ -304,75 +303,58 @@ std::pair<int, int> pictures(hg::Lesson& lesson, const hg::LessonData& data,
                             .series = {{"plain", log_sizes, plain_moves},
                                        {"contractive", log_sizes, cae_moves}},
                             .log_y = true});
-  lesson.figure("sensitivity.svg", "code displacement against ‖δ‖: parallel "
-                "lines of slope 1, the contractive one lower, bending only "
-                "where δ is as large as an image");
+  lesson.figure("sensitivity.svg", "code displacement against ‖δ‖: parallel lines of slope 1, "
+                "the contractive one lower, bending only where δ is as large as an image");
+}
+
+void pictures(hg::Lesson& lesson, const hg::LessonData& data,
+              Autoencoder& plain, Autoencoder& cae, const hg::Tensor& u) {
+  lesson.step(5, "The curve over four decades, units, filters",
+              "‖f(x + δ) − f(x)‖ for random δ from 0.001 to 10, the right end as long as a "
+              "garment image itself. Units whose code never varies are counted out; their rows "
+              "of W_e keep the noise they started as, since a saturated unit gets no gradient.");
+  const hg::Tensor& test = data.test.images;
+  sensitivity_curve(lesson, test, plain, cae, u);
   const int H = data.test.height, W = data.test.width;
   auto recon = [&](Autoencoder& ae) {
     return lessons::forward_all(test, [&](Var x) { return ae.reconstruct(x); });
   };
   const int shown = std::min(12, data.test.size());
   hg::write_png(lesson.out_path("reconstructions.png"),
-                hg::triples_grid(test, recon(plain), recon(cae), H, W, shown,
-                                 shown, {.scale = 2}));
+                hg::triples_grid(test, recon(plain), recon(cae), H, W, shown, shown, {.scale = 2}));
   lesson.figure("reconstructions.png", "test images, the plain model's "
                 "reconstructions, the contractive model's (blurrier)");
   for (auto [file, ae] : {std::pair{"filters_plain.png", &plain},
                           std::pair{"filters_contractive.png", &cae}})
-    hg::write_png(lesson.out_path(file),
-                  hg::filter_grid(ae->encoder.W().value, H, W, 8,
-                                  hg::FilterScale::Symmetric, {.scale = 2}));
+    hg::write_png(lesson.out_path(file), hg::filter_grid(ae->encoder.W().value, H, W, 8,
+                                                         hg::FilterScale::Symmetric, {.scale = 2}));
   lesson.figure("filters_plain.png", "the rows of W_e, plain model");
-  lesson.figure("filters_contractive.png", "the rows of W_e with the penalty: "
-                "units in use look for garment-sized patterns; the noisy rows "
-                "belong to units stuck at 0 or 1");
+  lesson.figure("filters_contractive.png", "the rows of W_e with the penalty: units in use look "
+                "for garment-sized patterns; the noisy rows belong to units stuck at 0 or 1");
   const int plain_units = units_in_use(codes(plain, test));
   const int cae_units = units_in_use(codes(cae, test));
   std::printf("code units in use (std over test images ≥ 0.05): plain %d, "
               "contractive %d of %d\n", plain_units, cae_units, plain.encoder.out_features());
-  return {plain_units, cae_units};
+  result_pair(lesson, "units_in_use", "code units in use", plain_units, cae_units);
 }
 
-void report(hg::Lesson& lesson, const hg::Dataset& test, const Settings& s, double mean_error,
-            Autoencoder& plain, Autoencoder& cae, const Sensitivity& r, std::pair<int, int> units) {
-  lesson.step(6, "The numbers",
-              "Errors and sensitivities on the test set, for both models.");
+void the_numbers(hg::Lesson& lesson, const hg::LessonData& data, Autoencoder& plain,
+                 Autoencoder& cae) {
+  lesson.step(6, "The numbers", "Errors and sensitivities on the test set, for both models.");
   auto error = [&](Autoencoder& ae) {
-    return lessons::error_per_pixel(test, [&](Var x) { return ae.reconstruct(x); });
+    return lessons::error_per_pixel(data.test, [&](Var x) { return ae.reconstruct(x); });
   };
   const double plain_error = error(plain), cae_error = error(cae);
-  const double root_d = std::sqrt(double(test.pixels()));
-  lesson.result("lambda", "lambda (weight of the penalty)", s.lambda);
+  const double mean_error = lessons::mean_image_error(data.train, data.test);
   lesson.result("mean_image_error", "mean image: test error per pixel", mean_error);
-  lesson.result("sensitivity_ratio", "contractive / plain sensitivity",
-                r.cae.random / r.plain.random);
-  lesson.result("inv_sqrt_d", "1 / sqrt(D), the least random / worst can be", 1 / root_d);
-  struct Row {
-    const char *key, *label;
-    double plain, cae;
-  };
-  const Row rows[] = {
-      {"test_error", "test error per pixel", plain_error, cae_error},
-      {"jacobian", "rms ||J_f(x)||_F", r.plain.jac, r.cae.jac},
-      {"sensitivity", "rms ||dh|| / ||delta||, random delta", r.plain.random, r.cae.random},
-      {"predicted_sensitivity", "||J||_F / sqrt(D), predicted", r.plain.jac / root_d,
-       r.cae.jac / root_d},
-      {"data_sensitivity", "rms ||dh|| / ||delta||, toward x'", r.plain.data, r.cae.data},
-      {"data_over_random", "data / random sensitivity", r.plain.data / r.plain.random,
-       r.cae.data / r.cae.random},
-      {"worst_gain", "rms sigma_max(J), the worst direction", r.plain.worst.rms_sigma_max,
-       r.cae.worst.rms_sigma_max},
-      {"random_over_worst", "random / worst direction", r.plain.worst.random_over_worst,
-       r.cae.worst.random_over_worst},
-      {"units_in_use", "code units in use", double(units.first), double(units.second)}};
-  for (const Row& row : rows) {
-    const std::string key = row.key, label = row.label;
-    lesson.result("plain_" + key, "plain: " + label, row.plain);
-    lesson.result("cae_" + key, "contractive: " + label, row.cae);
-  }
+  result_pair(lesson, "test_error", "test error per pixel", plain_error, cae_error);
   lessons::warn_if_diverged(lesson, "the plain model", plain_error, "mean image", mean_error);
-  lessons::warn_if_diverged(lesson, "the contractive model", cae_error, "mean image",
-                            mean_error);
+  lessons::warn_if_diverged(lesson, "the contractive model", cae_error, "mean image", mean_error);
+  lesson.try_this({
+      {"--lambda 0.5",
+       "A weaker pull than λ = 2: less contraction, error nearer the plain model's."},
+      {"--lambda 5", "Contracts harder: smaller Jacobian, higher error, fewer units in use."},
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -401,28 +383,18 @@ int main(int argc, char** argv) {
       .resumable = true};
 
   return hg::run_lesson(argc, argv, info, [&](hg::Lesson& lesson) {
-    const hg::LessonOptions& o = lesson.options();
-    hg::Rng rng(o.seed);
+    hg::Rng rng(lesson.options().seed);
     const hg::LessonData data = load(lesson, rng);
-    const hg::Tensor& test = data.test.images;
-    const double mean_error = lessons::mean_image_error(data.train, data.test);
     Autoencoder plain(data.train.pixels(), s.code_size, rng);
     Autoencoder cae = plain;  // the same start
     train_plain(lesson, data, plain, s);
     train_contractive(lesson, data, cae, s);
-    hg::Tensor u(test.shape());  // one random unit direction per test image
-    hg::Rng u_rng(o.seed + 2);
+    hg::Tensor u(data.test.images.shape());  // one random unit direction per test image
+    hg::Rng u_rng(lesson.options().seed + 2);
     u_rng.fill_normal(u, 0.0f, 1.0f);
     normalise_rows(u);
-    const Sensitivity r = how_far(lesson, test, plain, cae, u, s);
-    const std::pair<int, int> units = pictures(lesson, data, plain, cae, u);
-    report(lesson, data.test, s, mean_error, plain, cae, r, units);
-
-    lesson.try_this({
-        {"--lambda 0.5",
-         "A weaker pull than λ = 2: less contraction, error nearer the plain model's."},
-        {"--lambda 5",
-         "Contracts harder: smaller Jacobian, higher error, fewer units in use."},
-    });
+    how_far(lesson, data.test.images, plain, cae, u, s);
+    pictures(lesson, data, plain, cae, u);
+    the_numbers(lesson, data, plain, cae);
   });
 }
