@@ -45,13 +45,6 @@
 
 using hg::Var;
 
-// A number as a table cell, formatted as printf's `format` would print it.
-std::string cell(const char* format, double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
-}
-
 // ---------------------------------------------------------------------------
 // The model of lesson 02, written out again so this lesson reads alone:
 //   h₁ = relu(W₁ x + b₁), h₂ = relu(W₂ h₁ + b₂), z = W₃ h₂ + b₃
@@ -118,20 +111,11 @@ hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng) {
   lesson.step(1, "Load Fashion-MNIST",
               "Labels are used only to score the tasks: the autoencoder, PCA "
               "and k-means never see them.");
-  const hg::LessonOptions& o = lesson.options();
-  hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
-  std::printf("train %d, validation %d, test %d images%s\n", data.train.size(),
-              data.validation.size(), data.test.size(),
-              data.synthetic ? " (synthetic shapes)" : "");
-  return data;
+  return lessons::load_data(lesson, rng);
 }
 
-struct Errors {
-  double mean_image, pca, ae;
-};
-
-Errors train_autoencoder(hg::Lesson& lesson, DeepAutoencoder& ae, const hg::PCA& pca,
-                         const hg::LessonData& data, const Settings& s) {
+void train_autoencoder(hg::Lesson& lesson, DeepAutoencoder& ae, const hg::PCA& pca,
+                       const hg::LessonData& data, const Settings& s) {
   lesson.step(2, "Train the deep autoencoder of lesson 02",
               "Squared error, Adam, the output starting at the mean image. Only "
               "the encoder matters from here on: z = f(x) is the feature "
@@ -149,12 +133,16 @@ Errors train_autoencoder(hg::Lesson& lesson, DeepAutoencoder& ae, const hg::PCA&
   const lessons::Forward reconstruct = [&](Var x) { return ae.decode(ae.encode(x)); };
   lessons::train(lesson, run, data.train, o.epochs,
                  [&] { return lessons::error_per_pixel(data.validation, reconstruct); });
-  const Errors e{lessons::mean_image_error(data.train, data.test),
-                 hg::error_per_pixel(data.test.images, pca.reconstruct(data.test.images)),
-                 lessons::error_per_pixel(data.test, reconstruct)};
+  const double mean_image = lessons::mean_image_error(data.train, data.test);
+  const double pca_error =
+      hg::error_per_pixel(data.test.images, pca.reconstruct(data.test.images));
+  const double ae_error = lessons::error_per_pixel(data.test, reconstruct);
   std::printf("test error per pixel: autoencoder %.5f, PCA(%d) %.5f, mean image %.5f\n",
-              e.ae, s.code, e.pca, e.mean_image);
-  return e;
+              ae_error, s.code, pca_error, mean_image);
+  lesson.result("mean_image_error", "mean image: test error per pixel", mean_image);
+  lesson.result("ae_test_error", "autoencoder: test error per pixel", ae_error);
+  lesson.result("pca_test_error", "PCA(32): test error per pixel", pca_error);
+  lessons::warn_if_diverged(lesson, "the autoencoder", ae_error, "mean image", mean_image);
 }
 
 // Each column scaled to zero mean and unit variance, with the training
@@ -162,8 +150,10 @@ Errors train_autoencoder(hg::Lesson& lesson, DeepAutoencoder& ae, const hg::PCA&
 void standardise(hg::Tensor& train, hg::Tensor& test) {
   for (int j = 0; j < train.cols(); ++j) {
     double m = 0, m2 = 0;
-    for (int i = 0; i < train.rows(); ++i)
-      m += train.at(i, j) / train.rows(), m2 += double(train.at(i, j)) * train.at(i, j) / train.rows();
+    for (int i = 0; i < train.rows(); ++i) {
+      m += train.at(i, j) / train.rows();
+      m2 += double(train.at(i, j)) * train.at(i, j) / train.rows();
+    }
     const double sd = std::sqrt(std::max(m2 - m * m, 1e-12));
     for (hg::Tensor* t : {&train, &test})
       for (int i = 0; i < t->rows(); ++i) t->at(i, j) = float((t->at(i, j) - m) / sd);
@@ -221,6 +211,12 @@ void cluster(hg::Lesson& lesson, std::vector<Features>& sets, const hg::LessonDa
     std::printf("%-26s purity train %.3f, test %.3f (shuffled %.3f), %d iterations, %.2f s\n",
                 f.name.c_str(), f.purity, f.test_purity, f.random_purity, km.iterations,
                 f.seconds);
+    lesson.result(f.key + "_purity", f.name + ": k-means purity (train)", f.purity);
+    lesson.result(f.key + "_test_purity", f.name + ": purity (test, nearest centroid)",
+                  f.test_purity);
+    lesson.result(f.key + "_random_purity", f.name + ": purity of shuffled clusters",
+                  f.random_purity);
+    lesson.result(f.key + "_kmeans_seconds", f.name + ": k-means seconds", f.seconds);
   }
 }
 
@@ -242,32 +238,14 @@ std::vector<std::vector<int>> nearest(const hg::Tensor& queries, const hg::Tenso
   return out;
 }
 
-void retrieve(hg::Lesson& lesson, std::vector<Features>& sets, const hg::Dataset& test,
-              const Settings& s) {
-  lesson.step(5, "Retrieval: the nearest test images to a query",
-              "Each of the first test images in turn is a query; the other test "
-              "images are ranked by distance to it in one description. "
-              "precision@10: the share of the 10 nearest with the query's class, "
-              "averaged over the queries. Look at which description finds "
-              "the query's class, and at what the neighbours have in common.");
-  const int Q = std::min(s.queries, test.size() - 1), k = 10;
-  std::vector<std::vector<std::vector<int>>> found;  // [set][query][rank]
-  for (Features& f : sets) {
-    hg::Tensor queries({Q, f.test.cols()});
-    std::copy_n(f.test.begin(), queries.size(), queries.begin());
-    found.push_back(nearest(queries, f.test, k));
-    int hits = 0;
-    for (int q = 0; q < Q; ++q)
-      for (int n : found.back()[q]) hits += test.labels[std::size_t(n)] == test.labels[std::size_t(q)];
-    f.precision = double(hits) / (double(Q) * k);
-    std::printf("%-26s precision@10 %.3f (%d queries)\n", f.name.c_str(), f.precision, Q);
-  }
-  // Rows: the query | 8 nearest by code | by pixels | by PCA, blanks between.
-  const int rows = std::min(8, Q), shown = 8, cols = 1 + 3 * (shown + 1), P = test.pixels();
-  hg::Tensor tiles({rows * cols, P}, 0.5f);
+// The picture of step 5. Rows: the query | 8 nearest by code | by pixels |
+// by PCA, blanks between. `found[set][query]`: the nearest, nearest first.
+void draw_retrieval(hg::Lesson& lesson, const std::vector<std::vector<std::vector<int>>>& found,
+                    const hg::Dataset& test) {
+  const int rows = std::min(8, int(found[0].size())), shown = 8, cols = 1 + 3 * (shown + 1);
+  hg::Tensor tiles({rows * cols, test.pixels()}, 0.5f);
   auto put = [&](int r, int c, int image) {
-    std::copy_n(test.images.begin() + std::size_t(image) * P, P,
-                tiles.begin() + std::size_t(r * cols + c) * P);
+    std::ranges::copy(test.images.row(image), tiles.row(r * cols + c).begin());
   };
   const int by[3] = {0, 3, 2};  // codes, pixels, PCA
   for (int r = 0; r < rows; ++r) {
@@ -279,6 +257,31 @@ void retrieve(hg::Lesson& lesson, std::vector<Features>& sets, const hg::Dataset
                 hg::samples_grid(tiles, test.height, test.width, cols, {.scale = 2}));
   lesson.figure("retrieval.png", "each row: a test query, then its 8 nearest test "
                 "images by autoencoder code, by pixels, by PCA");
+}
+
+void retrieve(hg::Lesson& lesson, std::vector<Features>& sets, const hg::Dataset& test,
+              const Settings& s) {
+  lesson.step(5, "Retrieval: the nearest test images to a query",
+              "Each of the first test images in turn is a query; the other test "
+              "images are ranked by distance to it in one description. "
+              "precision@10: the share of the 10 nearest with the query's class, "
+              "averaged over the queries. Look at which description finds "
+              "the query's class, and at what the neighbours have in common.");
+  const int Q = std::min(s.queries, test.size() - 1), k = 10;
+  std::vector<std::vector<std::vector<int>>> found;  // [set][query][rank]
+  for (Features& f : sets) {
+    found.push_back(nearest(hg::first_rows(f.test, Q), f.test, k));
+    int hits = 0;
+    for (int q = 0; q < Q; ++q)
+      for (int n : found.back()[q])
+        hits += test.labels[std::size_t(n)] == test.labels[std::size_t(q)];
+    f.precision = double(hits) / (double(Q) * k);
+    std::printf("%-26s precision@10 %.3f (%d queries)\n", f.name.c_str(), f.precision, Q);
+    lesson.result("retrieval_" + f.key + "_precision10", f.name + ": precision@10",
+                  f.precision);
+  }
+  lesson.result("retrieval_queries", "retrieval: queries", Q);
+  draw_retrieval(lesson, found, test);
 }
 
 void classify(hg::Lesson& lesson, std::vector<Features>& sets, const hg::LessonData& data,
@@ -296,16 +299,13 @@ void classify(hg::Lesson& lesson, std::vector<Features>& sets, const hg::LessonD
                                               {.epochs = s.classifier_epochs})
                      .test_accuracy;
     std::printf("%-26s test accuracy %.3f\n", f.name.c_str(), f.accuracy);
+    lesson.result(f.key + "_accuracy", f.name + ": logistic regression test accuracy",
+                  f.accuracy);
   }
 }
 
-void table(hg::Lesson& lesson, const std::vector<Features>& sets, const hg::PCA& pca,
-           DeepAutoencoder& ae, const hg::Dataset& test) {
-  lesson.step(7, "The table",
-              "Every task on every description. Purity is far above the "
-              "shuffled-clusters level everywhere: the features group the "
-              "classes without a label. Compare the rows: did the autoencoder's "
-              "better reconstruction buy better distances?");
+// The three task scores of every description as bars.
+void draw_chart(hg::Lesson& lesson, const std::vector<Features>& sets) {
   hg::BarChart chart{.title = "Lesson 9: k-means purity on the test set (k = 10), "
                               "precision@10, logistic-regression accuracy",
                      .x_label = "features and task", .y_label = "fraction",
@@ -317,17 +317,26 @@ void table(hg::Lesson& lesson, const std::vector<Features>& sets, const hg::PCA&
                               : t == "prec@10"   ? f.precision : f.accuracy);
       chart.bar_labels.push_back(f.key + " " + t);
     }
-  std::vector<std::vector<std::string>> rows;
-  for (const Features& f : sets)
-    rows.push_back({f.name, cell("%.3f", f.purity), cell("%.3f", f.test_purity),
-                    cell("%.3f", f.random_purity), cell("%.2f", f.seconds),
-                    cell("%.3f", f.precision), cell("%.3f", f.accuracy)});
-  lesson.table("", {"features", "purity", "(test)", "shuffled", "k-means s", "prec@10",
-                    "accuracy"},
-               std::move(rows));
   hg::save_svg(lesson.out_path("features.svg"), chart);
   lesson.figure("features.svg", "per description: k-means purity on the test "
                 "set, precision@10, logistic-regression accuracy");
+}
+
+void table(hg::Lesson& lesson, const std::vector<Features>& sets, const hg::PCA& pca,
+           DeepAutoencoder& ae, const hg::Dataset& test) {
+  lesson.step(7, "The table",
+              "Every task on every description. Purity is far above the "
+              "shuffled-clusters level everywhere: the features group the "
+              "classes without a label. Compare the rows: did the autoencoder's "
+              "better reconstruction buy better distances?");
+  std::vector<std::vector<std::string>> rows;
+  for (const Features& f : sets)
+    rows.push_back({f.name, hg::cell("%.3f", f.purity), hg::cell("%.3f", f.test_purity),
+                    hg::cell("%.3f", f.random_purity), hg::cell("%.2f", f.seconds),
+                    hg::cell("%.3f", f.precision), hg::cell("%.3f", f.accuracy)});
+  lesson.table("", {"features", "purity", "(test)", "shuffled", "k-means s", "prec@10",
+                    "accuracy"}, std::move(rows));
+  draw_chart(lesson, sets);
   // The centres as pictures: raw centres are images already; PCA's and the
   // autoencoder's are codes, decoded back to pixels.
   hg::write_png(lesson.out_path("centroids.png"),
@@ -341,9 +350,8 @@ void table(hg::Lesson& lesson, const std::vector<Features>& sets, const hg::PCA&
 }
 
 // ---------------------------------------------------------------------------
-int main(int argc, char** argv) {
-  Settings s;
-  const hg::LessonInfo info{
+hg::LessonInfo lesson_info(Settings& s) {
+  return {
       .name = "09_codes",
       .summary = "codes as features: k-means, retrieval and logistic regression on "
                  "codes, PCA, pixels",
@@ -366,40 +374,24 @@ int main(int argc, char** argv) {
                 hg::flag("queries", &s.queries, "test images used as retrieval queries",
                          1, 2000)},
       .resumable = true};
+}
 
-  return hg::run_lesson(argc, argv, info, [&](hg::Lesson& lesson) {
+int main(int argc, char** argv) {
+  Settings s;
+  return hg::run_lesson(argc, argv, lesson_info(s), [&](hg::Lesson& lesson) {
     hg::Rng rng(lesson.options().seed);
     const hg::LessonData data = load(lesson, rng);
     const hg::PCA pca = hg::fit_pca(data.train.images, s.code);
     DeepAutoencoder ae({data.train.pixels(), 256, 64, s.code}, rng);
-    const Errors e = train_autoencoder(lesson, ae, pca, data, s);
+    train_autoencoder(lesson, ae, pca, data, s);
     std::vector<Features> sets = describe(lesson, ae, pca, data);
     cluster(lesson, sets, data, s);
     retrieve(lesson, sets, data.test, s);
     classify(lesson, sets, data, s);
     table(lesson, sets, pca, ae, data.test);
 
-    lesson.result("mean_image_error", "mean image: test error per pixel", e.mean_image);
-    lesson.result("ae_test_error", "autoencoder: test error per pixel", e.ae);
-    lesson.result("pca_test_error", "PCA(32): test error per pixel", e.pca);
-    for (const Features& f : sets) {
-      lesson.result(f.key + "_purity", f.name + ": k-means purity (train)", f.purity);
-      lesson.result(f.key + "_test_purity", f.name + ": purity (test, nearest centroid)",
-                    f.test_purity);
-      lesson.result(f.key + "_random_purity", f.name + ": purity of shuffled clusters",
-                    f.random_purity);
-      lesson.result(f.key + "_kmeans_seconds", f.name + ": k-means seconds", f.seconds);
-      lesson.result("retrieval_" + f.key + "_precision10", f.name + ": precision@10",
-                    f.precision);
-      lesson.result(f.key + "_accuracy", f.name + ": logistic regression test accuracy",
-                    f.accuracy);
-    }
-    lesson.result("retrieval_queries", "retrieval: queries", std::min(s.queries, data.test.size() - 1));
-    lessons::warn_if_diverged(lesson, "the autoencoder", e.ae, "mean image", e.mean_image);
-
     lesson.try_this({
-        {"--kmeans-restarts 1",
-         "One k-means++ start: most purities drop, pixels' most."},
+        {"--kmeans-restarts 1", "One k-means++ start: most purities drop, pixels' most."},
         {"--epochs 2",
          "A barely trained model: worse retrieval, yet slightly purer k-means clusters."},
     });
