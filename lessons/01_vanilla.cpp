@@ -30,19 +30,13 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "common.hpp"
 #include "hourglass/autodiff/guard.hpp"
 #include "hourglass/hourglass.hpp"
 
 using hg::Var;
-
-// A number as a table cell, formatted as printf's `format` would print it.
-std::string cell(const char* format, double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
-}
 
 // ---------------------------------------------------------------------------
 // The model. Two Linear layers hold W_e (32×784), b_e, W_d (784×32), b_d.
@@ -141,13 +135,7 @@ hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng) {
               "in [0, 1]. 5,000 training images are kept aside for validation "
               "(to watch for overfitting); the test images are touched only "
               "to measure.");
-  const hg::LessonOptions& o = lesson.options();
-  hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
-  std::printf("train %d, validation %d, test %d images of %dx%d%s\n",
-              data.train.size(), data.validation.size(), data.test.size(),
-              data.train.height, data.train.width,
-              data.synthetic ? " (synthetic shapes)" : "");
-  return data;
+  return lessons::load_data(lesson, rng);
 }
 
 struct Baselines { double mean_image, pca; hg::PCA fit; };
@@ -168,6 +156,8 @@ Baselines baselines(hg::Lesson& lesson, const hg::LessonData& data, int k) {
   std::printf("mean image: test error per pixel %.5f\n", mean_error);
   std::printf("PCA, %d components: %.1f%% of the variance kept, "
               "test error per pixel %.5f\n", k, 100 * kept, pca_error);
+  lesson.result("mean_image_error", "mean image: test error per pixel", mean_error);
+  lesson.result("pca_test_error", "PCA test error per pixel", pca_error);
   return {mean_error, pca_error, std::move(pca)};
 }
 
@@ -187,7 +177,7 @@ void show_tape(hg::Lesson& lesson, Autoencoder& ae, const hg::Dataset& train) {
 }
 
 lessons::Curves train_sgd(hg::Lesson& lesson, const hg::LessonData& data,
-                          Autoencoder& ae, const Settings& s) {
+                          Autoencoder& ae, const Settings& s, const Baselines& base) {
   lesson.step(3, "Train the autoencoder with plain SGD",
               "Stochastic gradient descent: w ← w − η ∂L/∂w on each mini-batch, "
               "one learning rate η for every weight whatever the size of its "
@@ -197,20 +187,30 @@ lessons::Curves train_sgd(hg::Lesson& lesson, const hg::LessonData& data,
               "one step moves it.");
   show_tape(lesson, ae, data.train);
   hg::SGD sgd(hg::params(ae.encoder, ae.decoder), {.lr = s.sgd_lr});
-  return fit(lesson, "sgd", ae, sgd, data, lesson.options().epochs,
-             LossKind::SquaredError, lesson.options().seed + 1, true);
+  lessons::Curves curves = fit(lesson, "sgd", ae, sgd, data, lesson.options().epochs,
+                               LossKind::SquaredError, lesson.options().seed + 1, true);
+  const double error = test_error(ae, data.test);
+  lesson.result("sgd_test_error", "autoencoder (SGD) test error per pixel", error);
+  lessons::warn_if_diverged(lesson, "SGD", error, "mean image", base.mean_image);
+  return curves;
 }
 
 lessons::Curves train_adam(hg::Lesson& lesson, const hg::LessonData& data,
-                           Autoencoder& ae) {
+                           Autoencoder& ae, const Baselines& base) {
   lesson.step(4, "The same model from the same start, with Adam",
               "Adam keeps, per weight, a running mean of the gradient (m) and "
               "of its square (v), and steps by η·m̂/(√v̂ + ε): each weight gets "
               "a step scaled to its own gradient history. Same start, same "
               "batches as SGD: compare the two loss columns.");
   hg::Adam adam(hg::params(ae.encoder, ae.decoder), {.lr = lesson.options().lr});
-  return fit(lesson, "adam", ae, adam, data, lesson.options().epochs,
-             LossKind::SquaredError, lesson.options().seed + 1, true);
+  lessons::Curves curves = fit(lesson, "adam", ae, adam, data, lesson.options().epochs,
+                               LossKind::SquaredError, lesson.options().seed + 1, true);
+  const double error = test_error(ae, data.test);
+  lesson.result("adam_test_error", "autoencoder (Adam) test error per pixel", error);
+  lessons::warn_if_diverged(lesson, "Adam", error, "mean image", base.mean_image);
+  lesson.result("adam_final_train_loss", "Adam: last epoch's loss per image",
+                curves.train_loss.back());
+  return curves;
 }
 
 void pictures(hg::Lesson& lesson, const hg::LessonData& data, Autoencoder& adam,
@@ -250,8 +250,6 @@ void pictures(hg::Lesson& lesson, const hg::LessonData& data, Autoencoder& adam,
 }
 
 // ---------------------------------------------------------------------------
-struct SideRuns { double mse, bce, mae, mse_abs, mae_abs; };
-
 // Mean over images and pixels of |x − x̂|: the yardstick absolute error trains for.
 double abs_error_per_pixel(const hg::Tensor& x, const hg::Tensor& x_hat) {
   double sum = 0;
@@ -259,8 +257,16 @@ double abs_error_per_pixel(const hg::Tensor& x, const hg::Tensor& x_hat) {
   return sum / double(x.size());
 }
 
-SideRuns three_losses(hg::Lesson& lesson, const hg::LessonData& data,
-                      const Settings& s, hg::Rng& rng) {
+// Step 6's three side runs: the loss each trains on, its result key, its
+// name in the table and in a warning, and whether |x − x̂| is reported.
+struct SideRun { LossKind kind; std::string key, name, run; bool shows_abs; };
+const SideRun side_runs[3] = {
+    {LossKind::SquaredError, "mse", "squared error", "the squared-error side run", true},
+    {LossKind::CrossEntropy, "bce", "cross-entropy", "the cross-entropy side run", false},
+    {LossKind::AbsoluteError, "mae", "absolute error", "the absolute-error side run", true}};
+
+void three_losses(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
+                  const Baselines& base, hg::Rng& rng) {
   lesson.step(6, "Which loss? Squared error, cross-entropy, absolute error",
               "At the logit a, squared error pushes by 2(x̂ − x)·x̂(1 − x̂), which "
               "vanishes where the sigmoid saturates; cross-entropy by x̂ − x, "
@@ -269,29 +275,25 @@ SideRuns three_losses(hg::Lesson& lesson, const hg::LessonData& data,
               "pixel, not the mean. Three short runs from one start, compared on "
               "squared and absolute error per pixel.");
   const Autoencoder start(data.train.pixels(), s.code_size, rng);
-  Autoencoder models[3] = {start, start, start};  // one start, three losses
-  const LossKind kinds[3] = {LossKind::SquaredError, LossKind::CrossEntropy,
-                             LossKind::AbsoluteError};
-  const char* names[3] = {"mse", "bce", "mae"};
-  hg::Tensor out[3];  // their reconstructions of the test set
-  for (int i = 0; i < 3; ++i) {
-    hg::Adam adam(hg::params(models[i].encoder, models[i].decoder),
-                  {.lr = lesson.options().lr});
-    fit(lesson, names[i], models[i], adam, data, s.side_epochs, kinds[i],
-        lesson.options().seed + 2);
-    out[i] = reconstruct_all(models[i], data.test);
-  }
   const hg::Tensor& x = data.test.images;
-  const SideRuns r{hg::error_per_pixel(x, out[0]), hg::error_per_pixel(x, out[1]),
-                   hg::error_per_pixel(x, out[2]), abs_error_per_pixel(x, out[0]),
-                   abs_error_per_pixel(x, out[2])};
-  char caption[64];
-  std::snprintf(caption, sizeof caption, "after %d epochs, on the test images",
-                s.side_epochs);
-  lesson.table(caption, {"trained on", "squared error per pixel", "mean |x − x̂|"},
-               {{"squared error", cell("%.5f", r.mse), cell("%.5f", r.mse_abs)},
-                {"cross-entropy", cell("%.5f", r.bce), "—"},
-                {"absolute error", cell("%.5f", r.mae), cell("%.5f", r.mae_abs)}});
+  hg::Tensor out[3];  // their reconstructions of the test set
+  std::vector<std::vector<std::string>> rows;
+  for (int i = 0; i < 3; ++i) {
+    const SideRun& side = side_runs[i];
+    Autoencoder ae = start;  // one start, three losses
+    hg::Adam adam(hg::params(ae.encoder, ae.decoder), {.lr = lesson.options().lr});
+    fit(lesson, side.key, ae, adam, data, s.side_epochs, side.kind, lesson.options().seed + 2);
+    out[i] = reconstruct_all(ae, data.test);
+    const double error = hg::error_per_pixel(x, out[i]), mean_abs = abs_error_per_pixel(x, out[i]);
+    const std::string key = side.key + "_short_test_", label = "short run, " + side.name;
+    lesson.result(key + "error", label + ": test error", error);
+    if (side.shows_abs) lesson.result(key + "abs_error", label + ": mean |x − x̂|", mean_abs);
+    rows.push_back({side.name, hg::cell("%.5f", error),
+                    side.shows_abs ? hg::cell("%.5f", mean_abs) : "—"});
+    lessons::warn_if_diverged(lesson, side.run, error, "mean image", base.mean_image);
+  }
+  lesson.table(hg::cell("after %g epochs, on the test images", s.side_epochs),
+               {"trained on", "squared error per pixel", "mean |x − x̂|"}, std::move(rows));
   const int shown = std::min(12, data.test.size());
   hg::write_png(lesson.out_path("losses.png"),
                 hg::triples_grid(x, out[0], out[2], data.test.height, data.test.width,
@@ -299,13 +301,10 @@ SideRuns three_losses(hg::Lesson& lesson, const hg::LessonData& data,
   lesson.figure("losses.png", "test images; trained on squared error; trained "
                 "on absolute error: the median-seeking loss leaves cleaner "
                 "backgrounds and drops the faint details");
-  return r;
 }
 
-struct Wide { double clothes, shapes, narrow_shapes; };
-
-Wide wide_code(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
-               Autoencoder& narrow, hg::Rng& rng) {
+void wide_code(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
+               const Baselines& base, Autoencoder& narrow, hg::Rng& rng) {
   lesson.step(7, "A code as wide as the image learns to copy",
               "With 784 code units nothing forces the network to learn what "
               "clothes look like: it can pass every pixel through. Its test "
@@ -319,52 +318,31 @@ Wide wide_code(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s
       lesson.options().seed + 3);
   hg::Rng shapes_rng(lesson.options().seed + 4);
   const hg::Dataset shapes = hg::synthetic_shapes(1000, shapes_rng);
-  const Wide w{test_error(wide, data.test), test_error(wide, shapes),
-               test_error(narrow, shapes)};
+  const double clothes = test_error(wide, data.test), on_shapes = test_error(wide, shapes),
+               narrow_shapes = test_error(narrow, shapes);
   std::printf("code %d: clothes %.5f, shapes %.5f | code %d: shapes %.5f\n",
-              pixels, w.clothes, w.shapes, s.code_size, w.narrow_shapes);
+              pixels, clothes, on_shapes, s.code_size, narrow_shapes);
+  lesson.result("wide_test_error", "code 784: test error", clothes);
+  lesson.result("wide_shapes_error", "code 784: error on shapes", on_shapes);
+  lesson.result("narrow_shapes_error", "narrow code: error on shapes", narrow_shapes);
+  lessons::warn_if_diverged(lesson, "the 784-unit code", clothes, "mean image", base.mean_image);
   hg::write_png(lesson.out_path("copying.png"),
                 hg::triples_grid(shapes.images, reconstruct_all(wide, shapes),
                                  reconstruct_all(narrow, shapes), shapes.height,
                                  shapes.width, 12, 12, {.scale = 2}));
   lesson.figure("copying.png", "shapes no garment looks like; the wide code's "
                 "copies; the narrow code's clothes-like guesses");
-  return w;
 }
 
 // ---------------------------------------------------------------------------
-void report(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s,
-            const Baselines& base, Autoencoder& sgd, Autoencoder& adam,
-            const lessons::Curves& adam_curves, const SideRuns& side,
-            const Wide& wide) {
+void the_numbers(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s) {
   lesson.step(8, "The numbers",
               "The code stores code-size floats where the image had 784 "
               "pixels: that ratio is the compression, bought at the price of "
               "the errors below. Each model is measured on the test set.");
-  const double sgd_error = test_error(sgd, data.test), adam_error = test_error(adam, data.test);
   lesson.result("code_size", "code size", s.code_size);
   lesson.result("compression", "compression ratio (pixels / code)",
                 double(data.train.pixels()) / s.code_size);
-  lesson.result("mean_image_error", "mean image: test error per pixel", base.mean_image);
-  lesson.result("pca_test_error", "PCA test error per pixel", base.pca);
-  lesson.result("sgd_test_error", "autoencoder (SGD) test error per pixel", sgd_error);
-  lesson.result("adam_test_error", "autoencoder (Adam) test error per pixel", adam_error);
-  lesson.result("adam_final_train_loss", "Adam: last epoch's loss per image",
-                adam_curves.train_loss.back());
-  lesson.result("mse_short_test_error", "short run, squared error: test error", side.mse);
-  lesson.result("bce_short_test_error", "short run, cross-entropy: test error", side.bce);
-  lesson.result("mae_short_test_error", "short run, absolute error: test error", side.mae);
-  lesson.result("mse_short_test_abs_error", "short run, squared error: mean |x − x̂|", side.mse_abs);
-  lesson.result("mae_short_test_abs_error", "short run, absolute error: mean |x − x̂|", side.mae_abs);
-  lesson.result("wide_test_error", "code 784: test error", wide.clothes);
-  lesson.result("wide_shapes_error", "code 784: error on shapes", wide.shapes);
-  lesson.result("narrow_shapes_error", "narrow code: error on shapes", wide.narrow_shapes);
-  const std::pair<const char*, double> runs[] = {
-      {"SGD", sgd_error}, {"Adam", adam_error}, {"the squared-error side run", side.mse},
-      {"the cross-entropy side run", side.bce}, {"the absolute-error side run", side.mae},
-      {"the 784-unit code", wide.clothes}};
-  for (const auto& [what, error] : runs)
-    lessons::warn_if_diverged(lesson, what, error, "mean image", base.mean_image);
 }
 
 void try_this(hg::Lesson& lesson) {
@@ -407,12 +385,12 @@ int main(int argc, char** argv) {
     const Baselines base = baselines(lesson, data, s.code_size);
     Autoencoder sgd(data.train.pixels(), s.code_size, rng);
     Autoencoder adam = sgd;  // the same start for both optimizers
-    const lessons::Curves sgd_curves = train_sgd(lesson, data, sgd, s);
-    const lessons::Curves adam_curves = train_adam(lesson, data, adam);
+    const lessons::Curves sgd_curves = train_sgd(lesson, data, sgd, s, base);
+    const lessons::Curves adam_curves = train_adam(lesson, data, adam, base);
     pictures(lesson, data, adam, sgd_curves, adam_curves, base);
-    const SideRuns side = three_losses(lesson, data, s, rng);
-    const Wide wide = wide_code(lesson, data, s, adam, rng);
-    report(lesson, data, s, base, sgd, adam, adam_curves, side, wide);
+    three_losses(lesson, data, s, base, rng);
+    wide_code(lesson, data, s, base, adam, rng);
+    the_numbers(lesson, data, s);
     try_this(lesson);
   });
 }
