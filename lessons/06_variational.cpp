@@ -121,13 +121,12 @@ struct Settings {
 
 // Adam through the harness. ε comes from the run's Rng, which the checkpoint
 // keeps: a resumed run draws the noise an unbroken one would have drawn.
-using Loss = std::function<Var(Var x, hg::Rng& noise)>;
 lessons::Curves fit(hg::Lesson& lesson, const std::string& name, hg::ParameterList params,
                     const hg::Dataset& train, int epochs, std::uint64_t seed,
-                    const Loss& loss, const std::function<double()>& validate = nullptr) {
-  const hg::LessonOptions& o = lesson.options();
-  hg::Adam adam(std::move(params), {.lr = o.lr});
-  lessons::Run run{.name = name, .opt = adam, .batch_size = o.batch_size,
+                    const std::function<Var(Var x, hg::Rng& noise)>& loss,
+                    const std::function<double()>& validate = nullptr) {
+  hg::Adam adam(std::move(params), {.lr = lesson.options().lr});
+  lessons::Run run{.name = name, .opt = adam, .batch_size = lesson.options().batch_size,
                    .rng = hg::Rng(seed), .checkpoint = true, .loss = {}};
   std::ostringstream shapes;  // what a resumed run must match
   for (const hg::Parameter* p : adam.parameters()) shapes << p->value.shape() << ' ';
@@ -144,12 +143,11 @@ hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng, double& mean_bce) {
   hg::LessonData data = lessons::load_data(lesson, rng);
   // The mean BCE per image of the answer p = the mean training image: the
   // −ELBO of a VAE whose code carries nothing (μ = 0, σ = 1: KL = 0).
-  const hg::Dataset& train = data.train;
-  std::vector<float> logit(train.pixels());
-  for (int j = 0; j < train.pixels(); ++j) {
+  std::vector<float> logit(data.train.pixels());
+  for (int j = 0; j < data.train.pixels(); ++j) {
     double p = 0;
-    for (int i = 0; i < train.size(); ++i) p += train.images.at(i, j);
-    p = std::clamp(p / train.size(), 1e-6, 1 - 1e-6);
+    for (int i = 0; i < data.train.size(); ++i) p += data.train.images.at(i, j);
+    p = std::clamp(p / data.train.size(), 1e-6, 1 - 1e-6);
     logit[j] = float(std::log(p / (1 - p)));
   }
   mean_bce = 0;
@@ -194,9 +192,8 @@ void train_vae(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, double 
   lesson.result("test_neg_elbo", "VAE: test −ELBO", test.total());
   lesson.result("test_rec", "  of which reconstruction (BCE)", test.rec);
   lesson.result("test_kl", "  of which KL(q(z|x) ‖ N(0, I))", test.kl);
-  const double P = data.test.pixels();  // per pixel: the warning's unit
-  lessons::warn_if_diverged(lesson, "the VAE (−ELBO)", test.total() / P, "mean image",
-                            mean_bce / P);
+  lessons::warn_if_diverged(lesson, "the VAE (−ELBO)", test.total() / data.test.pixels(),
+                            "mean image", mean_bce / data.test.pixels());  // per pixel
 }
 
 void active_units(hg::Lesson& lesson, VAE& vae, const hg::Dataset& test) {
@@ -266,9 +263,8 @@ void sampling(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, const Se
     bce += bce_row(logits.row(n), data.test.images.row(n)) / data.test.size();
   std::printf("plain autoencoder: test BCE %.2f nats per image\n", bce);
   lesson.result("ae_test_bce", "plain autoencoder: test BCE", bce);
-  const double P = data.test.pixels();
-  lessons::warn_if_diverged(lesson, "the plain autoencoder (BCE)", bce / P, "mean image",
-                            mean_bce / P);
+  lessons::warn_if_diverged(lesson, "the plain autoencoder (BCE)", bce / data.test.pixels(),
+                            "mean image", mean_bce / data.test.pixels());
 }
 
 // Per class, the mean of the rows of `m` (one row per image of `d`).
