@@ -70,7 +70,7 @@ Var reparameterise(Var mu, Var logvar, hg::Rng& rng) {
 
 // The loss per image (summed over pixels and units, batch mean), in its two
 // parts. One draw of z per image: the batch averages the noise.
-struct NegElbo { Var rec, kl; };
+struct NegElbo { Var rec, kl; Var total() const { return rec + kl; } };
 NegElbo negative_elbo(VAE& vae, Var x, hg::Rng& rng) {
   Var h = relu(vae.hidden(x));
   Var mu = vae.to_mu(h), logvar = vae.to_logvar(h);
@@ -104,88 +104,14 @@ hg::Tensor encode_logvar(VAE& vae, const hg::Tensor& images) {
 hg::Tensor decode(VAE& vae, const hg::Tensor& z) {  // σ(decode(z)): the generator
   return lessons::forward_all(z, [&](Var c) { return sigmoid(vae.decode_logits(c)); });
 }
-const float* row(const hg::Tensor& t, int n) { return t.data() + std::size_t(n) * t.cols(); }
 
 // −log p(x|z) of one image from its logits: Σ max(l, 0) − x l + log(1 + e^−|l|).
-double bce_row(const float* logits, const float* x, int n) {
+double bce_row(std::span<const float> logits, std::span<const float> x) {
   double s = 0;
-  for (int i = 0; i < n; ++i)
+  for (std::size_t i = 0; i < x.size(); ++i)
     s += std::max(logits[i], 0.0f) - x[i] * logits[i] +
          std::log1p(std::exp(-std::fabs(double(logits[i]))));
   return s;
-}
-
-// The mean BCE per image of the answer p = the mean training image: the
-// −ELBO of a VAE whose code carries nothing (μ = 0, σ = 1: KL = 0).
-double mean_image_bce(const hg::Dataset& train, const hg::Dataset& test) {
-  const int P = train.pixels();
-  std::vector<float> logit(P);
-  for (int j = 0; j < P; ++j) {
-    double p = 0;
-    for (int i = 0; i < train.size(); ++i) p += train.images.at(i, j);
-    p = std::clamp(p / train.size(), 1e-6, 1 - 1e-6);
-    logit[j] = float(std::log(p / (1 - p)));
-  }
-  double s = 0;
-  for (int i = 0; i < test.size(); ++i) s += bce_row(logit.data(), row(test.images, i), P);
-  return s / test.size();
-}
-
-// Per class, the mean of the rows of `m` (one row per image of `d`).
-std::vector<std::vector<double>> class_means(const hg::Tensor& m, const hg::Dataset& d) {
-  std::vector<std::vector<double>> mean(d.class_names.size(), std::vector<double>(m.cols()));
-  const std::vector<int> count = hg::class_counts(d);
-  for (int i = 0; i < d.size(); ++i) {
-    const int c = d.labels[std::size_t(i)];
-    for (int j = 0; j < m.cols(); ++j) mean[c][j] += m.at(i, j) / count[c];
-  }
-  return mean;
-}
-
-// The codes z + α·shift, row by row.
-hg::Tensor moved(const hg::Tensor& z, const std::vector<double>& shift, double alpha) {
-  hg::Tensor out = z;
-  for (int n = 0; n < z.rows(); ++n)
-    for (int j = 0; j < z.cols(); ++j) out.at(n, j) += float(alpha * shift[j]);
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// The importance-weighted bound (Burda, Grosse & Salakhutdinov,
-// https://arxiv.org/abs/1509.00519). With k draws z_s = μ + σ ⊙ ε_s from
-// q(z|x) and w_s = p(x|z_s) p(z_s) / q(z_s|x) (the ½ log 2π terms cancel):
-//   log w_s = −BCE(decode(z_s), x) − ½ Σ_j z_sj² + ½ Σ_j (ε_sj² + log σ_j²)
-//   L_k = log (1/k) Σ_s w_s     and    ELBO ≈ (1/k) Σ_s log w_s.
-// E[L_k] ≤ log p(x), rising towards it as k grows, and L_k ≥ the ELBO from
-// the same draws. Returned negated, nats per image: above −log p(x).
-struct Bounds { double neg_elbo = 0, neg_iw = 0; };
-Bounds importance_weighted(VAE& vae, const hg::Dataset& data, int k, hg::Rng& rng) {
-  const int L = vae.latent(), P = data.pixels();
-  const hg::Tensor mu = encode_mu(vae, data.images), logvar = encode_logvar(vae, data.images);
-  std::vector<double> logw(std::size_t(data.size()) * k);  // (N, k)
-  hg::Tensor eps(mu.shape()), z(mu.shape());
-  for (int s = 0; s < k; ++s) {
-    rng.fill_normal(eps, 0.0f, 1.0f);
-    for (std::size_t i = 0; i < z.size(); ++i)
-      z[i] = mu[i] + std::exp(0.5f * logvar[i]) * eps[i];
-    const hg::Tensor logits =
-        lessons::forward_all(z, [&](Var c) { return vae.decode_logits(c); });
-    for (int n = 0; n < data.size(); ++n) {
-      double log_prior_over_q = 0;
-      for (int j = 0; j < L; ++j)
-        log_prior_over_q += 0.5 * (double(eps.at(n, j)) * eps.at(n, j) +
-                                   logvar.at(n, j) - double(z.at(n, j)) * z.at(n, j));
-      logw[std::size_t(n) * k + s] =
-          log_prior_over_q - bce_row(row(logits, n), row(data.images, n), P);
-    }
-  }
-  Bounds b;
-  for (int n = 0; n < data.size(); ++n) {
-    const std::span<const double> w(logw.data() + std::size_t(n) * k, k);
-    for (double v : w) b.neg_elbo -= v / k;
-    b.neg_iw -= hg::log_mean_exp(w);
-  }
-  return {b.neg_elbo / data.size(), b.neg_iw / data.size()};
 }
 
 // ---------------------------------------------------------------------------
@@ -195,20 +121,17 @@ struct Settings {
 
 // Adam through the harness. ε comes from the run's Rng, which the checkpoint
 // keeps: a resumed run draws the noise an unbroken one would have drawn.
-using Loss = std::function<Var(Var x, hg::Rng& noise)>;
 lessons::Curves fit(hg::Lesson& lesson, const std::string& name, hg::ParameterList params,
                     const hg::Dataset& train, int epochs, std::uint64_t seed,
-                    const Loss& loss, const std::function<double()>& validate = nullptr) {
-  const hg::LessonOptions& o = lesson.options();
-  hg::Adam adam(std::move(params), {.lr = o.lr});
-  lessons::Run run{.name = name, .opt = adam, .batch_size = o.batch_size,
+                    const std::function<Var(Var x, hg::Rng& noise)>& loss,
+                    const std::function<double()>& validate = nullptr) {
+  hg::Adam adam(std::move(params), {.lr = lesson.options().lr});
+  lessons::Run run{.name = name, .opt = adam, .batch_size = lesson.options().batch_size,
                    .rng = hg::Rng(seed), .checkpoint = true, .loss = {}};
   std::ostringstream shapes;  // what a resumed run must match
   for (const hg::Parameter* p : adam.parameters()) shapes << p->value.shape() << ' ';
   run.settings = {{"shapes", shapes.str()}};
-  run.loss = [&](hg::Tape& tape, const hg::Batch& b) {
-    return loss(tape.input(b.images), run.rng);
-  };
+  run.loss = [&](hg::Tape& t, const hg::Batch& b) { return loss(t.input(b.images), run.rng); };
   return lessons::train(lesson, run, train, epochs, validate);
 }
 
@@ -217,41 +140,43 @@ hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng, double& mean_bce) {
               "Gray levels are read as probabilities of ink; the decoder is scored by "
               "BCE summed over the pixels, in nats per image (a score, not a true "
               "probability). The level to beat: the mean training image.");
-  const hg::LessonOptions& o = lesson.options();
-  hg::LessonData data = hg::load_lesson_data(o.data_dir, o.synthetic, o.quick, rng);
-  std::printf("train %d, validation %d, test %d images%s\n", data.train.size(),
-              data.validation.size(), data.test.size(),
-              data.synthetic ? " (synthetic shapes)" : "");
-  mean_bce = mean_image_bce(data.train, data.test);
+  hg::LessonData data = lessons::load_data(lesson, rng);
+  // The mean BCE per image of the answer p = the mean training image: the
+  // −ELBO of a VAE whose code carries nothing (μ = 0, σ = 1: KL = 0).
+  std::vector<float> logit(data.train.pixels());
+  for (int j = 0; j < data.train.pixels(); ++j) {
+    double p = 0;
+    for (int i = 0; i < data.train.size(); ++i) p += data.train.images.at(i, j);
+    p = std::clamp(p / data.train.size(), 1e-6, 1 - 1e-6);
+    logit[j] = float(std::log(p / (1 - p)));
+  }
+  mean_bce = 0;
+  for (int i = 0; i < data.test.size(); ++i) mean_bce += bce_row(logit, data.test.images.row(i));
+  mean_bce /= data.test.size();
   std::printf("mean image: %.1f nats per test image\n", mean_bce);
+  lesson.result("mean_image_bce", "mean image: BCE per test image", mean_bce);
   return data;
 }
 
-struct Trained { Parts untrained, test; double last_train = 0; };
-
-Trained train_vae(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, double mean_bce) {
+void train_vae(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, double mean_bce) {
   lesson.step(2, "Train the VAE: why its code can be sampled",
               "Decoding a noisy z ~ q(z|x) gives each image a region that must "
               "decode alike, and the KL packs the regions around 0, so a z from "
               "N(0, I) lands where the decoder was trained. Watch the −ELBO fall.");
   const std::uint64_t eval_seed = lesson.options().seed + 100;
-  Trained t{.untrained = evaluate(vae, data.test, eval_seed), .test = {}};
-  std::printf("untrained VAE: −ELBO %.1f nats per test image\n", t.untrained.total());
+  const double untrained = evaluate(vae, data.test, eval_seed).total();
+  std::printf("untrained VAE: −ELBO %.1f nats per test image\n", untrained);
+  lesson.result("untrained_neg_elbo", "untrained VAE: test −ELBO", untrained);
   const lessons::Curves c = fit(
       lesson, "vae", hg::params(vae.hidden, vae.to_mu, vae.to_logvar, vae.dec_hidden, vae.dec_out),
       data.train, lesson.options().epochs, lesson.options().seed + 1,
-      [&](Var x, hg::Rng& noise) {
-        const NegElbo l = negative_elbo(vae, x, noise);
-        return l.rec + l.kl;
-      },
+      [&](Var x, hg::Rng& noise) { return negative_elbo(vae, x, noise).total(); },
       [&] {
         const Parts v = evaluate(vae, data.validation, eval_seed);
         std::printf("  validation −ELBO %.2f = reconstruction %.2f + KL %.2f\n",
                     v.total(), v.rec, v.kl);
         return v.total();
       });
-  t.test = evaluate(vae, data.test, eval_seed);
-  t.last_train = c.train_loss.empty() ? NAN : c.train_loss.back();
   const double last = c.epoch.empty() ? 1 : c.epoch.back();
   hg::save_svg(lesson.out_path("elbo.svg"),
                hg::LinePlot{.title = "Lesson 6: negative ELBO per image",
@@ -261,10 +186,17 @@ Trained train_vae(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, doub
                                        {"mean image", {1.0, last}, {mean_bce, mean_bce}}}});
   lesson.figure("elbo.svg", "−ELBO per image by epoch, training and validation "
                 "close together, far below the mean image's level");
-  return t;
+  const Parts test = evaluate(vae, data.test, eval_seed);
+  lesson.result("train_neg_elbo", "VAE: last epoch's training −ELBO",
+                c.train_loss.empty() ? NAN : c.train_loss.back());
+  lesson.result("test_neg_elbo", "VAE: test −ELBO", test.total());
+  lesson.result("test_rec", "  of which reconstruction (BCE)", test.rec);
+  lesson.result("test_kl", "  of which KL(q(z|x) ‖ N(0, I))", test.kl);
+  lessons::warn_if_diverged(lesson, "the VAE (−ELBO)", test.total() / data.test.pixels(),
+                            "mean image", mean_bce / data.test.pixels());  // per pixel
 }
 
-int active_units(hg::Lesson& lesson, VAE& vae, const hg::Dataset& test) {
+void active_units(hg::Lesson& lesson, VAE& vae, const hg::Dataset& test) {
   lesson.step(3, "How many latent units does the model use?",
               "Each unit's KL, ½(μ_j² + σ_j² − log σ_j² − 1), averaged over the test "
               "images; above 0.01 nats counts as used. The KL charges each unit for "
@@ -282,7 +214,9 @@ int active_units(hg::Lesson& lesson, VAE& vae, const hg::Dataset& test) {
   std::printf("KL per unit, largest first (nats):");
   for (int j : unit) std::printf(" %.2f", kl[j]), used += kl[j] > 0.01;
   std::printf("\nused: %d of %d units\n", used, vae.latent());
-  if (vae.latent() < 2) return used;
+  lesson.result("latent_units", "latent units", vae.latent());
+  lesson.result("active_units", "  of which used (mean KL > 0.01 nats)", used);
+  if (vae.latent() < 2) return;
   hg::ScatterPlot map{.title = "Lesson 6: the test images' μ on the two units with the most KL",
                       .x_label = "μ, unit " + std::to_string(unit[0]),
                       .y_label = "μ, unit " + std::to_string(unit[1]), .x = {}, .y = {},
@@ -293,25 +227,23 @@ int active_units(hg::Lesson& lesson, VAE& vae, const hg::Dataset& test) {
   hg::save_svg(lesson.out_path("codes_2d.svg"), map);
   lesson.figure("codes_2d.svg", "test μ on the two busiest units, by class (never shown "
                 "to the model): overlapping clouds within a few units of 0, the prior's scale");
-  return used;
 }
 
-double sampling(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data,
-                const Settings& s, hg::Rng& rng) {
+void sampling(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, const Settings& s,
+              hg::Rng& rng, double mean_bce) {
   lesson.step(4, "New images from the prior, and the plain autoencoder's failure",
               "z ~ N(0, I), x = σ(decode(z)). The control, μ as code without noise or "
               "KL, draws each unit from a Gaussian with its validation mean and "
               "spread. Whole garments from the VAE, fragments from the control.");
-  hg::Rng sample_rng(lesson.options().seed + 2);
   hg::Tensor z({32, s.latent});
-  sample_rng.fill_normal(z, 0.0f, 1.0f);
+  hg::Rng(lesson.options().seed + 2).fill_normal(z, 0.0f, 1.0f);
   const hg::Tensor vae_samples = decode(vae, z);
   VAE ae(data.train.pixels(), s.hidden, s.latent, rng);
   fit(lesson, "ae", hg::params(ae.hidden, ae.to_mu, ae.dec_hidden, ae.dec_out), data.train,
       s.ae_epochs, lesson.options().seed + 4,
       [&](Var x, hg::Rng&) { return bce_with_logits(ae.decode_logits(ae.mu(x)), x); });
   const hg::Tensor codes = encode_mu(ae, data.validation.images);
-  hg::Tensor random({vae_samples.rows(), s.latent});
+  hg::Tensor random(z.shape());
   for (int j = 0; j < s.latent; ++j) {
     double m = 0, m2 = 0;
     for (int i = 0; i < codes.rows(); ++i)
@@ -328,79 +260,88 @@ double sampling(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data,
       data.test.images, [&](Var x) { return ae.decode_logits(ae.mu(x)); });
   double bce = 0;
   for (int n = 0; n < data.test.size(); ++n)
-    bce += bce_row(row(logits, n), row(data.test.images, n), logits.cols()) / data.test.size();
+    bce += bce_row(logits.row(n), data.test.images.row(n)) / data.test.size();
   std::printf("plain autoencoder: test BCE %.2f nats per image\n", bce);
-  return bce;
+  lesson.result("ae_test_bce", "plain autoencoder: test BCE", bce);
+  lessons::warn_if_diverged(lesson, "the plain autoencoder (BCE)", bce / data.test.pixels(),
+                            "mean image", mean_bce / data.test.pixels());
 }
 
-// An attribute vector from class `from` to `to`: the share of `from`'s
-// decodings nearer the mean `to` image at μ, μ + v and μ + random.
-struct Attribute { int from, to; double before = 0, after = 0, random = 0; };
+// Per class, the mean of the rows of `m` (one row per image of `d`).
+std::vector<std::vector<double>> class_means(const hg::Tensor& m, const hg::Dataset& d) {
+  std::vector<std::vector<double>> mean(d.class_names.size(), std::vector<double>(m.cols()));
+  const std::vector<int> count = hg::class_counts(d);
+  for (int i = 0; i < d.size(); ++i) {
+    const int c = d.labels[std::size_t(i)];
+    for (int j = 0; j < m.cols(); ++j) mean[c][j] += m.at(i, j) / count[c];
+  }
+  return mean;
+}
 
-// Measures `a`; returns its strip, 4 rows of μ + α v for α = 0, ¼, …, 1½.
-hg::Tensor attribute(VAE& vae, const hg::LessonData& data, Attribute& a, hg::Rng& rng) {
+// The codes μ_n + α·shift for each row n of `mu` and each α in turn: row n·|α| + i has α_i.
+hg::Tensor moved(const hg::Tensor& mu, const std::vector<double>& shift,
+                 const std::vector<double>& alpha) {
+  const int A = int(alpha.size());
+  hg::Tensor z({mu.rows() * A, mu.cols()});
+  for (int i = 0; i < z.rows(); ++i)
+    for (int j = 0; j < z.cols(); ++j)
+      z.at(i, j) = mu.at(i / A, j) + float(alpha[i % A] * shift[j]);
+  return z;
+}
+
+// Step 5 for one pair, on up to 200 test images of `from`: the share of their decodings
+// nearer the mean `to` image than the mean `from` one at μ, μ + v and μ + r (r: a random
+// direction as long as v); and 4 of them at μ + α v, α = 0, ¼, …, 1½.
+struct Attribute { double before, after, random; hg::Tensor strip; };
+Attribute attribute(VAE& vae, const hg::LessonData& data, int from, int to, hg::Rng& rng) {
   const auto codes = class_means(encode_mu(vae, data.train.images), data.train);
   const auto images = class_means(data.train.images, data.train);
   std::vector<double> v(vae.latent()), r(vae.latent());
   double v2 = 0, r2 = 0;
   for (int j = 0; j < vae.latent(); ++j)
-    v[j] = codes[a.to][j] - codes[a.from][j], r[j] = rng.normal(),
+    v[j] = codes[to][j] - codes[from][j], r[j] = rng.normal(),
     v2 += v[j] * v[j], r2 += r[j] * r[j];
   for (double& x : r) x *= std::sqrt(v2 / r2);
-  const hg::Tensor mu_test = encode_mu(vae, data.test.images);
   std::vector<int> of_class;
   for (int i = 0; i < data.test.size() && of_class.size() < 200; ++i)
-    if (data.test.labels[std::size_t(i)] == a.from) of_class.push_back(i);
-  hg::check(!of_class.empty(), "attribute vector: no test image of class ", a.from);
-  hg::Tensor mu({int(of_class.size()), vae.latent()});
-  for (int n = 0; n < mu.rows(); ++n)
-    std::copy_n(row(mu_test, of_class[n]), mu.cols(), mu.begin() + n * mu.cols());
-  auto share_nearer_to = [&](const hg::Tensor& z) {
+    if (data.test.labels[std::size_t(i)] == from) of_class.push_back(i);
+  hg::check(!of_class.empty(), "attribute vector: no test image of class ", from);
+  const hg::Tensor mu = hg::gather_rows(encode_mu(vae, data.test.images), of_class);
+  auto share_nearer = [&](const hg::Tensor& z) {
     const hg::Tensor x = decode(vae, z);
     int nearer = 0;
     for (int n = 0; n < x.rows(); ++n) {
       double d = 0;  // ‖x − to‖² − ‖x − from‖²
       for (int p = 0; p < x.cols(); ++p)
-        d += std::pow(x.at(n, p) - images[a.to][p], 2) - std::pow(x.at(n, p) - images[a.from][p], 2);
+        d += std::pow(x.at(n, p) - images[to][p], 2) - std::pow(x.at(n, p) - images[from][p], 2);
       nearer += d < 0;
     }
     return double(nearer) / x.rows();
   };
-  a.before = share_nearer_to(mu);
-  a.after = share_nearer_to(moved(mu, v, 1));
-  a.random = share_nearer_to(moved(mu, r, 1));
-  const int rows = std::min(4, mu.rows()), steps = 7;
-  hg::Tensor strip({rows * steps, data.test.pixels()});
-  for (int s = 0; s < steps; ++s) {
-    const hg::Tensor x = decode(vae, moved(mu, v, 0.25 * s));
-    for (int n = 0; n < rows; ++n)
-      std::copy_n(row(x, n), x.cols(), strip.begin() + (n * steps + s) * x.cols());
-  }
-  return strip;
+  const hg::Tensor some = hg::first_rows(mu, std::min(4, mu.rows()));
+  return {share_nearer(mu), share_nearer(moved(mu, v, {1})), share_nearer(moved(mu, r, {1})),
+          decode(vae, moved(some, v, {0, 0.25, 0.5, 0.75, 1, 1.25, 1.5}))};
 }
 
-// A number as a table cell, formatted as printf's `format` would print it.
-std::string cell(const char* format, double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
-}
-
-std::vector<Attribute> attributes(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data) {
+void attributes(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data) {
   lesson.step(5, "Attribute vectors: arithmetic on codes",
               "v = (mean training μ of one class) − (that of another), added to test "
               "codes, should turn dresses into trousers, sneakers into ankle boots; "
               "a random direction as long is the control. Judged against mean images.");
-  std::vector<Attribute> pairs{{.from = 3, .to = 1}, {.from = 7, .to = 9}};
   hg::Rng rng(lesson.options().seed + 6);
   const std::vector<std::string>& name = data.test.class_names;
   std::vector<float> tiles;
   std::vector<std::vector<std::string>> rows;
-  for (Attribute& a : pairs) {
-    const hg::Tensor strip = attribute(vae, data, a, rng);
-    rows.push_back({name[a.from] + " → " + name[a.to], cell("%.2f", a.before),
-                    cell("%.2f", a.after), cell("%.2f", a.random)});
-    tiles.insert(tiles.end(), strip.begin(), strip.end());
+  for (const auto& [from, to] : {std::pair{3, 1}, std::pair{7, 9}}) {
+    const Attribute a = attribute(vae, data, from, to, rng);
+    const std::string what = name[from] + " → " + name[to],
+        key = "attribute_" + std::to_string(from) + "_to_" + std::to_string(to);
+    lesson.result(key + "_before", what + ": nearer the mean " + name[to] + ", at μ", a.before);
+    lesson.result(key + "_after", what + ": nearer the mean " + name[to] + ", at μ + v", a.after);
+    lesson.result(key + "_random", what + ": nearer, at μ + random (|v|)", a.random);
+    rows.push_back({what, hg::cell("%.2f", a.before), hg::cell("%.2f", a.after),
+                    hg::cell("%.2f", a.random)});
+    tiles.insert(tiles.end(), a.strip.begin(), a.strip.end());
   }
   lesson.table("share of the decodings nearer the mean image of the class moved to",
                {"from → to", "at μ", "at μ + v", "at μ + random"}, std::move(rows));
@@ -410,52 +351,49 @@ std::vector<Attribute> attributes(hg::Lesson& lesson, VAE& vae, const hg::Lesson
                 hg::samples_grid(all, data.test.height, data.test.width, 7, {.scale = 2}));
   lesson.figure("attribute_vectors.png", "four test dresses, then four sneakers, at "
                 "μ + α v for α = 0, ¼, …, 1½: dresses become trousers, sneakers ankle boots");
-  return pairs;
 }
 
-Bounds iw_bound(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, const Settings& s) {
+// ---------------------------------------------------------------------------
+// The importance-weighted bound (Burda, Grosse & Salakhutdinov,
+// https://arxiv.org/abs/1509.00519). With k draws z_s = μ + σ ⊙ ε_s from
+// q(z|x) and w_s = p(x|z_s) p(z_s) / q(z_s|x) (the ½ log 2π terms cancel):
+//   log w_s = −BCE(decode(z_s), x) − ½ Σ_j z_sj² + ½ Σ_j (ε_sj² + log σ_j²)
+//   L_k = log (1/k) Σ_s w_s     and    ELBO ≈ (1/k) Σ_s log w_s.
+// E[L_k] ≤ log p(x), rising towards it as k grows, and L_k ≥ the ELBO from
+// the same draws. Both negated, nats per image: above −log p(x).
+void iw_bound(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, const Settings& s) {
   lesson.step(6, "How loose is the ELBO? The importance-weighted bound",
               "k draws from q(z|x) per image tighten the bound towards log p(x). "
               "−L_k lies below the −ELBO and above −log p(x): the gap is part of "
               "what q(z|x) not being the true posterior costs.");
   hg::Rng rng(lesson.options().seed + 5);
   const hg::Dataset some = hg::take(data.test, s.iw_images);
-  const Bounds b = importance_weighted(vae, some, s.iw_samples, rng);
-  std::printf("on %d test images, k = %d: −ELBO %.2f, −L_k %.2f nats\n", some.size(),
-              s.iw_samples, b.neg_elbo, b.neg_iw);
-  return b;
-}
-
-void report(hg::Lesson& lesson, const hg::LessonData& data, const Settings& s, double mean_bce,
-            const Trained& t, int used, double ae_bce, const std::vector<Attribute>& attr,
-            const Bounds& iw) {
-  lesson.step(7, "The numbers", "In nats per test image. The plain autoencoder "
-              "reconstructs better than the VAE, which pays for a space it can sample.");
-  lesson.result("mean_image_bce", "mean image: BCE per test image", mean_bce);
-  lesson.result("untrained_neg_elbo", "untrained VAE: test −ELBO", t.untrained.total());
-  lesson.result("train_neg_elbo", "VAE: last epoch's training −ELBO", t.last_train);
-  lesson.result("test_neg_elbo", "VAE: test −ELBO", t.test.total());
-  lesson.result("test_rec", "  of which reconstruction (BCE)", t.test.rec);
-  lesson.result("test_kl", "  of which KL(q(z|x) ‖ N(0, I))", t.test.kl);
-  lesson.result("latent_units", "latent units", s.latent);
-  lesson.result("active_units", "  of which used (mean KL > 0.01 nats)", used);
-  for (const Attribute& a : attr) {
-    const std::string& to = data.test.class_names[a.to];
-    const std::string what = data.test.class_names[a.from] + " → " + to + ": ",
-        key = "attribute_" + std::to_string(a.from) + "_to_" + std::to_string(a.to);
-    lesson.result(key + "_before", what + "nearer the mean " + to + ", at μ", a.before);
-    lesson.result(key + "_after", what + "nearer the mean " + to + ", at μ + v", a.after);
-    lesson.result(key + "_random", what + "nearer, at μ + random (|v|)", a.random);
+  const int N = some.size(), k = s.iw_samples;
+  const hg::Tensor mu = encode_mu(vae, some.images), logvar = encode_logvar(vae, some.images);
+  std::vector<std::vector<double>> logw(N);  // each image's log w_s
+  hg::Tensor eps(mu.shape()), z(mu.shape());
+  for (int draw = 0; draw < k; ++draw) {
+    rng.fill_normal(eps, 0.0f, 1.0f);
+    for (std::size_t i = 0; i < z.size(); ++i) z[i] = mu[i] + std::exp(0.5f * logvar[i]) * eps[i];
+    const hg::Tensor logits = lessons::forward_all(z, [&](Var c) { return vae.decode_logits(c); });
+    for (int n = 0; n < N; ++n) {
+      double log_prior_over_q = 0;
+      for (int j = 0; j < mu.cols(); ++j)
+        log_prior_over_q += 0.5 * (double(eps.at(n, j)) * eps.at(n, j) +
+                                   logvar.at(n, j) - double(z.at(n, j)) * z.at(n, j));
+      logw[n].push_back(log_prior_over_q - bce_row(logits.row(n), some.images.row(n)));
+    }
   }
-  lesson.result("ae_test_bce", "plain autoencoder: test BCE", ae_bce);
-  lesson.result("iw_samples", "k, draws per image of the bound", s.iw_samples);
-  lesson.result("iw_neg_elbo", "−ELBO on the bound's test images", iw.neg_elbo);
-  lesson.result("iw_neg_bound", "−L_k, the importance-weighted bound (≥ −log p(x))",
-                iw.neg_iw);
-  const double P = data.test.pixels();  // per pixel: the warning's unit
-  for (const auto& [what, nats] : {std::pair{"the VAE (−ELBO)", t.test.total()},
-                                   std::pair{"the plain autoencoder (BCE)", ae_bce}})
-    lessons::warn_if_diverged(lesson, what, nats / P, "mean image", mean_bce / P);
+  double neg_elbo = 0, neg_iw = 0;
+  for (const std::vector<double>& w : logw) {
+    for (double v : w) neg_elbo -= v / k;
+    neg_iw -= hg::log_mean_exp(w);
+  }
+  std::printf("on %d test images, k = %d: −ELBO %.2f, −L_k %.2f nats\n", N, k, neg_elbo / N,
+              neg_iw / N);
+  lesson.result("iw_samples", "k, draws per image of the bound", k);
+  lesson.result("iw_neg_elbo", "−ELBO on the bound's test images", neg_elbo / N);
+  lesson.result("iw_neg_bound", "−L_k, the importance-weighted bound (≥ −log p(x))", neg_iw / N);
 }
 
 // ---------------------------------------------------------------------------
@@ -464,14 +402,12 @@ int main(int argc, char** argv) {
   const hg::LessonInfo info{
       .name = "06_variational",
       .summary = "the variational autoencoder: z = μ + σ ⊙ ε, loss = BCE + KL",
-      .look_for = "The −ELBO split into reconstruction and KL, and how many "
-                  "latent units carry any KL at all; codes_2d.svg shows the "
-                  "two busiest. In samples_vae_vs_ae.png, whole garments from "
-                  "the VAE's prior, fragments from the plain autoencoder's "
-                  "random codes. In attribute_vectors.png, dresses turn into "
-                  "trousers and sneakers into ankle boots; a random direction "
-                  "as long does not. The importance-weighted bound lies below "
-                  "the −ELBO: the ELBO is loose.",
+      .look_for = "The −ELBO split into reconstruction and KL, and how many latent units carry "
+                  "any KL at all; codes_2d.svg shows the two busiest. In samples_vae_vs_ae.png, "
+                  "whole garments from the VAE's prior, fragments from the plain autoencoder's "
+                  "random codes. In attribute_vectors.png, dresses turn into trousers and "
+                  "sneakers into ankle boots; a random direction as long does not. The "
+                  "importance-weighted bound lies below the −ELBO: the ELBO is loose.",
       .epochs = 10, .batch_size = 128, .lr = 1e-3f,
       .flags = {hg::flag("latent", &s.latent, "size of the latent code z", 1, 784),
                 hg::flag("hidden", &s.hidden, "units of the hidden layers", 1, 4096),
@@ -485,13 +421,13 @@ int main(int argc, char** argv) {
     double mean_bce = 0;
     const hg::LessonData data = load(lesson, rng, mean_bce);
     VAE vae(data.train.pixels(), s.hidden, s.latent, rng);
-    const Trained t = train_vae(lesson, vae, data, mean_bce);
-    const int used = active_units(lesson, vae, data.test);
-    const double ae_bce = sampling(lesson, vae, data, s, rng);
-    const std::vector<Attribute> attr = attributes(lesson, vae, data);
-    const Bounds iw = iw_bound(lesson, vae, data, s);
-    report(lesson, data, s, mean_bce, t, used, ae_bce, attr, iw);
-
+    train_vae(lesson, vae, data, mean_bce);
+    active_units(lesson, vae, data.test);
+    sampling(lesson, vae, data, s, rng, mean_bce);
+    attributes(lesson, vae, data);
+    iw_bound(lesson, vae, data, s);
+    lesson.step(7, "The numbers", "In nats per test image. The plain autoencoder "
+                "reconstructs better than the VAE, which pays for a space it can sample.");
     lesson.try_this({
         {"--latent 50", "The same −ELBO: a dozen units carry most KL, the rest idle."},
         {"--latent 2", "codes_2d.svg is the whole code space; the random push works as well as v."},
