@@ -105,15 +105,6 @@ hg::Tensor decode(VAE& vae, const hg::Tensor& z) {  // σ(decode(z)): the genera
   return lessons::forward_all(z, [&](Var c) { return sigmoid(vae.decode_logits(c)); });
 }
 
-// −log p(x|z) of one image from its logits: Σ max(l, 0) − x l + log(1 + e^−|l|).
-double bce_row(std::span<const float> logits, std::span<const float> x) {
-  double s = 0;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    s += std::max(logits[i], 0.0f) - x[i] * logits[i] +
-         std::log1p(std::exp(-std::fabs(double(logits[i]))));
-  return s;
-}
-
 // ---------------------------------------------------------------------------
 struct Settings {
   int latent = 20, hidden = 400, ae_epochs = 5, iw_samples = 100, iw_images = 1000;
@@ -141,18 +132,9 @@ hg::LessonData load(hg::Lesson& lesson, hg::Rng& rng, double& mean_bce) {
               "BCE summed over the pixels, in nats per image (a score, not a true "
               "probability). The level to beat: the mean training image.");
   hg::LessonData data = lessons::load_data(lesson, rng);
-  // The mean BCE per image of the answer p = the mean training image: the
-  // −ELBO of a VAE whose code carries nothing (μ = 0, σ = 1: KL = 0).
-  std::vector<float> logit(data.train.pixels());
-  for (int j = 0; j < data.train.pixels(); ++j) {
-    double p = 0;
-    for (int i = 0; i < data.train.size(); ++i) p += data.train.images.at(i, j);
-    p = std::clamp(p / data.train.size(), 1e-6, 1 - 1e-6);
-    logit[j] = float(std::log(p / (1 - p)));
-  }
-  mean_bce = 0;
-  for (int i = 0; i < data.test.size(); ++i) mean_bce += bce_row(logit, data.test.images.row(i));
-  mean_bce /= data.test.size();
+  // The −ELBO of a VAE whose code carries nothing (μ = 0, σ = 1: KL = 0)
+  // and whose decoder answers every image with the mean training image.
+  mean_bce = lessons::mean_image_bce(data.train, data.test);
   std::printf("mean image: %.1f nats per test image\n", mean_bce);
   lesson.result("mean_image_bce", "mean image: BCE per test image", mean_bce);
   return data;
@@ -260,7 +242,7 @@ void sampling(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, const Se
       data.test.images, [&](Var x) { return ae.decode_logits(ae.mu(x)); });
   double bce = 0;
   for (int n = 0; n < data.test.size(); ++n)
-    bce += bce_row(logits.row(n), data.test.images.row(n)) / data.test.size();
+    bce += hg::bce_of_image(logits.row(n), data.test.images.row(n)) / data.test.size();
   std::printf("plain autoencoder: test BCE %.2f nats per image\n", bce);
   lesson.result("ae_test_bce", "plain autoencoder: test BCE", bce);
   lessons::warn_if_diverged(lesson, "the plain autoencoder (BCE)", bce / data.test.pixels(),
@@ -381,7 +363,7 @@ void iw_bound(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data, const Se
       for (int j = 0; j < mu.cols(); ++j)
         log_prior_over_q += 0.5 * (double(eps.at(n, j)) * eps.at(n, j) +
                                    logvar.at(n, j) - double(z.at(n, j)) * z.at(n, j));
-      logw[n].push_back(log_prior_over_q - bce_row(logits.row(n), some.images.row(n)));
+      logw[n].push_back(log_prior_over_q - hg::bce_of_image(logits.row(n), some.images.row(n)));
     }
   }
   double neg_elbo = 0, neg_iw = 0;

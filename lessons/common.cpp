@@ -40,19 +40,41 @@ double error_per_pixel(const hg::Dataset& data, const Forward& reconstruct) {
   return hg::error_per_pixel(data.images, forward_all(data.images, reconstruct));
 }
 
-double mean_image_error(const hg::Dataset& train, const hg::Dataset& test) {
+namespace {
+
+// The training set's mean image, pixel by pixel, after checking that the
+// test images are of the same size.
+std::vector<double> mean_image(const hg::Dataset& train, const hg::Dataset& test) {
   hg::check(train.height == test.height && train.width == test.width,
             "mean image: the training images are ", train.height, "×",
             train.width, " but the test images are ", test.height, "×",
             test.width, "; both sets must hold images of one size");
-  const int P = train.pixels();
-  std::vector<double> mean(P, 0.0);
+  std::vector<double> mean(train.pixels(), 0.0);
   for (int i = 0; i < train.size(); ++i)
-    for (int p = 0; p < P; ++p) mean[p] += train.images.at(i, p);
+    for (int p = 0; p < train.pixels(); ++p) mean[p] += train.images.at(i, p);
+  for (double& m : mean) m /= train.size();
+  return mean;
+}
+
+}  // namespace
+
+double mean_image_error(const hg::Dataset& train, const hg::Dataset& test) {
+  const std::vector<double> mean = mean_image(train, test);
   hg::Tensor answer(test.images.shape());
   for (int i = 0; i < test.size(); ++i)
-    for (int p = 0; p < P; ++p) answer.at(i, p) = float(mean[p] / train.size());
+    for (int p = 0; p < test.pixels(); ++p) answer.at(i, p) = float(mean[p]);
   return hg::error_per_pixel(test.images, answer);
+}
+
+double mean_image_bce(const hg::Dataset& train, const hg::Dataset& test) {
+  std::vector<float> logit;  // log(p / (1 − p)) of each pixel's mean
+  for (double p : mean_image(train, test)) {
+    p = std::clamp(p, 1e-6, 1 - 1e-6);
+    logit.push_back(float(std::log(p / (1 - p))));
+  }
+  double sum = 0;
+  for (int i = 0; i < test.size(); ++i) sum += hg::bce_of_image(logit, test.images.row(i));
+  return sum / test.size();
 }
 
 // ---- --step stops ---------------------------------------------------------

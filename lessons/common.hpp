@@ -53,6 +53,10 @@ double error_per_pixel(const hg::Dataset& data, const Forward& reconstruct);
 // mean image of `train`, and measure the error per pixel. The two sets must
 // hold images of one size (the error names both sizes, H×W, otherwise).
 double mean_image_error(const hg::Dataset& train, const hg::Dataset& test);
+// The same baseline scored as lesson 06 scores a decoder: the mean over
+// `test` of hg::bce_of_image (nats per image), each pixel's probability of
+// ink the training set's mean (clamped to [1e-6, 1 − 1e-6]).
+double mean_image_bce(const hg::Dataset& train, const hg::Dataset& test);
 
 // ---- Training --------------------------------------------------------------
 

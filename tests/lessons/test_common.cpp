@@ -63,6 +63,10 @@ TEST_SUITE("lesson_common") {
     const hg::Dataset test = tiny_set(3, 1.0f, 0.25f);
     // Errors 0.5² and 0 in every row: (0.25 + 0) / 2 per pixel.
     CHECK(lessons::mean_image_error(train, test) == doctest::Approx(0.125));
+    // Scored by BCE: ink probabilities 0.5 and 0.25 against pixels 1 and
+    // 0.25: −log 0.5 − (0.25 log 0.25 + 0.75 log 0.75) per image.
+    CHECK(lessons::mean_image_bce(train, test) ==
+          doctest::Approx(std::log(2.0) - 0.25 * std::log(0.25) - 0.75 * std::log(0.75)));
   }
 
   TEST_CASE("the mean image refuses sets of two image sizes, naming both") {
@@ -71,14 +75,16 @@ TEST_SUITE("lesson_common") {
     train.images = hg::Tensor(hg::Shape{4, 784});
     test.height = 14, test.width = 14;
     test.images = hg::Tensor(hg::Shape{4, 196});
-    std::string message;
-    try {
-      lessons::mean_image_error(train, test);
-    } catch (const hg::Error& e) {
-      message = e.what();
+    for (auto score : {lessons::mean_image_error, lessons::mean_image_bce}) {
+      std::string message;
+      try {
+        score(train, test);
+      } catch (const hg::Error& e) {
+        message = e.what();
+      }
+      CHECK(message.find("28×28") != std::string::npos);
+      CHECK(message.find("14×14") != std::string::npos);
     }
-    CHECK(message.find("28×28") != std::string::npos);
-    CHECK(message.find("14×14") != std::string::npos);
   }
 
   TEST_CASE("forward_all runs every row once, in order, across batches") {
