@@ -43,6 +43,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -178,8 +179,8 @@ Fit fit(hg::Lesson& lesson, const std::string& name, Model& ae, const hg::Lesson
     return lessons::error_per_pixel(data.validation, [&](Var x) { return ae.reconstruct(x); });
   });
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
-  // Under --resume the epochs trained before are not timed: divide by those run.
-  return {c.epoch, c.val_error, took.count() / std::max<std::size_t>(1, c.epoch.size())};
+  // Under --resume the epochs trained before are not timed: divide by those run (none: NaN).
+  return {c.epoch, c.val_error, c.trained > 0 ? took.count() / c.trained : NAN};
 }
 
 // ---------------------------------------------------------------------------

@@ -198,6 +198,7 @@ Curves train(hg::Lesson& lesson, Run& run, const hg::Dataset& train, int epochs,
   for (int e = checkpoint.epoch + 1; e <= epochs; ++e) {
     curves.epoch.push_back(e);
     curves.train_loss.push_back(epoch_fn(lesson, run, train, e, epochs));
+    ++curves.trained;
     if (validate) curves.val_error.push_back(validate());
     if (!run.checkpoint) continue;
     checkpoint.epoch = e;

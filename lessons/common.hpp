@@ -118,6 +118,7 @@ double train_epoch(hg::Lesson& lesson, Run& run, const hg::Dataset& train,
 // Per-epoch numbers, for plots (and kept in the checkpoint).
 struct Curves {
   std::vector<double> epoch, train_loss, val_error;
+  int trained = 0;  // epochs this run trained (after --resume, fewer than epoch.size())
 };
 
 using EpochFn = std::function<double(hg::Lesson&, Run&, const hg::Dataset&,

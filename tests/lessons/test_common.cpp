@@ -237,5 +237,7 @@ TEST_SUITE("lesson_common") {
     CHECK(resumed.epoch == straight.epoch);  // the curves come back too
     CHECK(resumed.val_error == straight.val_error);
     CHECK(resumed.train_loss == straight.train_loss);
+    CHECK(straight.trained == 3);
+    CHECK(resumed.trained == 2);  // what a lesson times per epoch divides by
   }
 }
