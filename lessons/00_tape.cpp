@@ -67,6 +67,24 @@ void print_listing(const hg::Tape& tape, const hg::TapeListingOptions& options) 
 double sigmoid(double u) { return 1.0 / (1.0 + std::exp(-u)); }
 
 // ---------------------------------------------------------------------------
+// tape.backward(y), with the tape listed before and after.
+void backward_listed(hg::Tape& tape, hg::Var y) {
+  std::printf("  The tape after the forward pass, no gradients yet:\n");
+  print_listing(tape, {.loss = y});
+  tape.backward(y);
+  std::printf("  After backward(f), each node's ‖grad‖ is |∂f/∂node|:\n");
+  print_listing(tape, {.loss = y, .gradients = true});
+}
+
+void draw_tape(hg::Lesson& lesson, hg::Tape& tape, hg::Var y) {
+  hg::save_tape_svg(tape, lesson.out_path("tape.svg"),
+                    {.loss = y, .gradients = true, .title = "f(a, b) = σ(a·b + a)"});
+  lesson.figure("tape.svg", "the tape of f: values flow left to right, "
+                "gradients right to left, each node's gradient is its user's "
+                "times the local slope; a feeds both mul and add, and its "
+                "gradient is the sum of the two");
+}
+
 void scalar(hg::Lesson& lesson, float h) {
   lesson.step(1, "A scalar: f(a, b) = sigmoid(a*b + a)",
               "The chain rule three ways: on paper, by the tape, and by "
@@ -95,20 +113,11 @@ void scalar(hg::Lesson& lesson, float h) {
     return hg::sigmoid(A * B + A);
   };
   hg::Var y = f();
-  std::printf("  The tape after the forward pass, no gradients yet:\n");
-  print_listing(tape, {.loss = y});
-  tape.backward(y);
-  std::printf("  After backward(f), each node's ‖grad‖ is |∂f/∂node|:\n");
-  print_listing(tape, {.loss = y, .gradients = true});
+  backward_listed(tape, y);
   std::printf("  a is used twice: mul passes back %.4f·b = %.4f, add %.4f·1;\n"
               "  the tape adds the two: df/da = %.4f\n",
               ds_du, ds_du * bv, ds_du, a.grad[0]);
-  hg::save_tape_svg(tape, lesson.out_path("tape.svg"),
-                    {.loss = y, .gradients = true, .title = "f(a, b) = σ(a·b + a)"});
-  lesson.figure("tape.svg", "the tape of f: values flow left to right, "
-                "gradients right to left, each node's gradient is its user's "
-                "times the local slope; a feeds both mul and add, and its "
-                "gradient is the sum of the two");
+  draw_tape(lesson, tape, y);
   auto f_value = [&] {
     tape.clear();
     return double(f().item());
