@@ -226,13 +226,12 @@ void draw_filters(hg::Lesson& lesson, const hg::Dataset& test, SparseAutoencoder
 }
 
 void how_sparse(hg::Lesson& lesson, const hg::LessonData& data, SparseAutoencoder& dense,
-                SparseAutoencoder& sparse, const Settings& s) {
+                SparseAutoencoder& sparse, const hg::Tensor& dense_h, const hg::Tensor& sparse_h,
+                const Settings& s) {
   lesson.step(4, "How sparse are the codes?",
               "ρ̂_j measured over the whole test set, for each unit, and the "
               "fraction of units clearly on (h > 0.5) for an image. Look for "
               "the penalised units piling up near ρ.");
-  const hg::Tensor dense_h = codes(dense, data.test.images);
-  const hg::Tensor sparse_h = codes(sparse, data.test.images);
   const std::vector<double> dense_rho = mean_activations(dense_h);
   const std::vector<double> sparse_rho = mean_activations(sparse_h);
   auto average = [](auto& v) { return std::accumulate(v.begin(), v.end(), 0.0) / v.size(); };
@@ -288,7 +287,8 @@ double cost(hg::Lesson& lesson, const hg::LessonData& data, SparseAutoencoder& d
 }
 
 void classifiers(hg::Lesson& lesson, const hg::LessonData& data, SparseAutoencoder& dense,
-                 SparseAutoencoder& sparse, const Settings& s) {
+                 SparseAutoencoder& sparse, const hg::Tensor& dense_h, const hg::Tensor& sparse_h,
+                 const Settings& s) {
   lesson.step(6, "Codes as features: pixels, dense codes, sparse codes",
               "Softmax regression (one linear layer, nn/classifier.hpp) measures how linearly "
               "readable the ten classes are from the features. Trained the same way on the "
@@ -303,11 +303,9 @@ void classifiers(hg::Lesson& lesson, const hg::LessonData& data, SparseAutoencod
     return hg::train_softmax_classifier(train_f, data.train.labels, test_f, data.test.labels,
                                         classes, rng, clf).test_accuracy;
   };
-  auto on_codes = [&](SparseAutoencoder& ae) {
-    return accuracy(codes(ae, data.train.images), codes(ae, data.test.images));
-  };
   const double pixels = accuracy(data.train.images, data.test.images);
-  const double dense_acc = on_codes(dense), sparse_acc = on_codes(sparse);
+  const double dense_acc = accuracy(codes(dense, data.train.images), dense_h),
+               sparse_acc = accuracy(codes(sparse, data.train.images), sparse_h);
   std::printf("test accuracy: pixels %.2f%%, dense codes %.2f%%, sparse codes "
               "%.2f%%\n", 100 * pixels, 100 * dense_acc, 100 * sparse_acc);
   lesson.result("pixels_accuracy", "softmax on pixels: test accuracy", pixels);
@@ -384,9 +382,12 @@ int main(int argc, char** argv) {
     SparseAutoencoder sparse = dense;  // same initial weights
     train_dense(lesson, data, dense, s);
     train_sparse(lesson, data, sparse, s);
-    how_sparse(lesson, data, dense, sparse, s);
+    // Both models' codes of the test images, (N, hidden): steps 4 and 6 read them.
+    const hg::Tensor dense_h = codes(dense, data.test.images);
+    const hg::Tensor sparse_h = codes(sparse, data.test.images);
+    how_sparse(lesson, data, dense, sparse, dense_h, sparse_h, s);
     const double baseline = cost(lesson, data, dense, sparse);
-    classifiers(lesson, data, dense, sparse, s);
+    classifiers(lesson, data, dense, sparse, dense_h, sparse_h, s);
     l1_exact_zeros(lesson, data, s, rng, baseline);
     lesson.step(8, "The numbers", "Everything measured on the test set.");
     lesson.try_this({

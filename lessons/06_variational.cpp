@@ -274,21 +274,24 @@ hg::Tensor moved(const hg::Tensor& mu, const std::vector<double>& shift,
 // Step 5 for one pair, on up to 200 test images of `from`: the share of their decodings
 // nearer the mean `to` image than the mean `from` one at μ, μ + v and μ + r (r: a random
 // direction as long as v); and 4 of them at μ + α v, α = 0, ¼, …, 1½.
+// What every pair is measured with: per class, the mean training μ and the mean training
+// image; and every test image's μ.
+struct Means { std::vector<std::vector<double>> codes, images; hg::Tensor mu_test; };
 struct Attribute { double before, after, random; hg::Tensor strip; };
-Attribute attribute(VAE& vae, const hg::LessonData& data, int from, int to, hg::Rng& rng) {
-  const auto codes = class_means(encode_mu(vae, data.train.images), data.train);
-  const auto images = class_means(data.train.images, data.train);
+Attribute attribute(VAE& vae, const hg::Dataset& test, const Means& m, int from, int to,
+                    hg::Rng& rng) {
+  const auto& images = m.images;
   std::vector<double> v(vae.latent()), r(vae.latent());
   double v2 = 0, r2 = 0;
   for (int j = 0; j < vae.latent(); ++j)
-    v[j] = codes[to][j] - codes[from][j], r[j] = rng.normal(),
+    v[j] = m.codes[to][j] - m.codes[from][j], r[j] = rng.normal(),
     v2 += v[j] * v[j], r2 += r[j] * r[j];
   for (double& x : r) x *= std::sqrt(v2 / r2);
   std::vector<int> of_class;
-  for (int i = 0; i < data.test.size() && of_class.size() < 200; ++i)
-    if (data.test.labels[std::size_t(i)] == from) of_class.push_back(i);
+  for (int i = 0; i < test.size() && of_class.size() < 200; ++i)
+    if (test.labels[std::size_t(i)] == from) of_class.push_back(i);
   hg::check(!of_class.empty(), "attribute vector: no test image of class ", from);
-  const hg::Tensor mu = hg::gather_rows(encode_mu(vae, data.test.images), of_class);
+  const hg::Tensor mu = hg::gather_rows(m.mu_test, of_class);
   auto share_nearer = [&](const hg::Tensor& z) {
     const hg::Tensor x = decode(vae, z);
     int nearer = 0;
@@ -312,10 +315,13 @@ void attributes(hg::Lesson& lesson, VAE& vae, const hg::LessonData& data) {
               "a random direction as long is the control. Judged against mean images.");
   hg::Rng rng(lesson.options().seed + 6);
   const std::vector<std::string>& name = data.test.class_names;
+  const Means means{class_means(encode_mu(vae, data.train.images), data.train),
+                    class_means(data.train.images, data.train),
+                    encode_mu(vae, data.test.images)};
   std::vector<float> tiles;
   std::vector<std::vector<std::string>> rows;
   for (const auto& [from, to] : {std::pair{3, 1}, std::pair{7, 9}}) {
-    const Attribute a = attribute(vae, data, from, to, rng);
+    const Attribute a = attribute(vae, data.test, means, from, to, rng);
     const std::string what = name[from] + " → " + name[to],
         key = "attribute_" + std::to_string(from) + "_to_" + std::to_string(to);
     lesson.result(key + "_before", what + ": nearer the mean " + name[to] + ", at μ", a.before);
