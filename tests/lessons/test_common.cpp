@@ -120,19 +120,16 @@ TEST_SUITE("lesson_common") {
     CHECK(count(s, "-- stop: sgd: end of epoch") == 2);
     CHECK(line.w.value[0] == doctest::Approx(1.0));  // four steps of 0.5
 
-    o.step = hg::StepMode::Epochs;
-    std::ostringstream epochs_out;
-    hg::Lesson epochs(kInfo, o, in, epochs_out, false);
-    Line line2;
-    lessons::train(epochs, line2.run, tiny_set(4), 2);
-    CHECK(count(epochs_out.str(), "-- stop:") == 2);
-
-    o.step = hg::StepMode::Off;
-    std::ostringstream quiet;
-    hg::Lesson off(kInfo, o, in, quiet, false);
-    Line line3;
-    lessons::train(off, line3.run, tiny_set(4), 2);
-    CHECK(count(quiet.str(), "-- stop:") == 0);
+    auto stops_under = [&](hg::StepMode mode) {  // the same two epochs, another --step
+      o.step = mode;
+      std::ostringstream printed;
+      hg::Lesson l(kInfo, o, in, printed, false);
+      Line fresh;
+      lessons::train(l, fresh.run, tiny_set(4), 2);
+      return count(printed.str(), "-- stop:");
+    };
+    CHECK(stops_under(hg::StepMode::Epochs) == 2);
+    CHECK(stops_under(hg::StepMode::Off) == 0);
   }
 
   TEST_CASE("a non-finite loss stops the lesson: exit 1, the step and op named, no results") {
